@@ -110,6 +110,11 @@ export function parseQueryFilter(input: unknown): FilterParseResult {
   // A null prototype: a `__proto__` key in the body stays an ordinary (unknown) key.
   const renamed: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(input)) {
+    if (key === '__proto__') {
+      // Never copied anywhere: zod's own object handling would turn it into a prototype.
+      issues.push({ path: key, code: 'unknown_field', message: 'Unknown field `__proto__`' });
+      continue;
+    }
     const canonical = ALIASES[key] ?? key;
     if (Object.hasOwn(renamed, canonical)) {
       issues.push({ path: canonical, code: 'duplicate_field', message: `\`${canonical}\` is given twice (once as \`${key}\`); keep one spelling` });

@@ -41,6 +41,7 @@ function createZoneConverter(zone: string): ZoneConverter {
   });
   const offsetByUtcHour = new Map<number, number>();
   const offsetByLocalHour = new Map<number, number>();
+  const suffixByLocalHour = new Map<number, string>();
 
   const offsetAt = (epochMs: number): number => {
     const hourKey = Math.floor(epochMs / 3_600_000);
@@ -88,8 +89,17 @@ function createZoneConverter(zone: string): ZoneConverter {
     localToIso(local) {
       const fields = parseLocal(local);
       if (!fields) return undefined;
-      const offset = offsetForLocal(fields.asUtc);
-      return `${fields.text}${formatOffset(offset)}`;
+      let suffix = suffixByLocalHour.get(fields.hourKey);
+      if (suffix === undefined) {
+        const asUtc = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
+        suffix = formatOffset(offsetForLocal(asUtc));
+        // Only hours with a single offset are cached (offsetForLocal caches under the same rule).
+        if (offsetByLocalHour.has(Math.floor(asUtc / 3_600_000))) {
+          if (suffixByLocalHour.size > MAX_CACHED_HOURS) suffixByLocalHour.clear();
+          suffixByLocalHour.set(fields.hourKey, suffix);
+        }
+      }
+      return fields.separator === 84 && local.length === 19 ? `${local}${suffix}` : `${local.slice(0, 10)}T${local.slice(11, 19)}${suffix}`;
     },
     epochToIso(epochMs) {
       const offset = offsetAt(epochMs);
@@ -114,12 +124,24 @@ function formatOffset(minutes: number): string {
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+interface LocalFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** yyyyMMddHH as a number: the cache key for an hour of wall-clock time. */
+  hourKey: number;
+  separator: number;
+}
+
 /** Parses `yyyy-MM-dd[ T]HH:mm:ss[.SSS]` by char codes (no regex, no Date parsing: this runs 7× per record). */
-function parseLocal(text: string): { asUtc: number; text: string } | undefined {
+function parseLocal(text: string): LocalFields | undefined {
   const length = text.length;
   if (length !== 19 && !(length === 23 && text.charCodeAt(19) === 46)) return undefined;
-  const sep = text.charCodeAt(10);
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84)) return undefined;
+  const separator = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (separator !== 32 && separator !== 84)) return undefined;
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -131,8 +153,7 @@ function parseLocal(text: string): { asUtc: number; text: string } | undefined {
   const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 31);
   if (day > maxDay) return undefined;
   if (length === 23 && digits(text, 20, 3) < 0) return undefined;
-  const normalized = sep === 84 ? text.slice(0, 19) : `${text.slice(0, 10)}T${text.slice(11, 19)}`;
-  return { asUtc: Date.UTC(year, month - 1, day, hour, minute, second), text: normalized };
+  return { year, month, day, hour, minute, second, hourKey: ((year * 100 + month) * 100 + day) * 100 + hour, separator };
 }
 
 function digits(text: string, start: number, count: number): number {

@@ -2,6 +2,7 @@ import PopCore from '@alicloud/pop-core';
 import { z } from 'zod';
 import { AppError, InstanceNotFoundError, UpstreamError, UpstreamPermissionError, UpstreamThrottledError, UpstreamTimeoutError } from '../errors';
 import type { WireParams } from '../records/filter';
+import type { RateLimiter } from '../rate-limiter';
 import { RetriesExhaustedError, withRetry } from '../retry';
 import { AiccsCallError, aiccsRetryDecision, classifyPopError } from './aiccs-errors';
 import type { Credentials, CredentialsProvider } from './credentials';
@@ -31,6 +32,8 @@ export interface QueryPageOptions {
   /** Epoch ms: no attempt starts after it, and no attempt's timeout reaches past it. */
   deadline: number;
   stats?: CallStats;
+  /** Every attempt, retries included, waits for a token; throttling slows it down. */
+  limiter?: Pick<RateLimiter, 'acquire' | 'onThrottled'>;
 }
 
 /** The port the core depends on: one HotlineSessionQuery page, retried. */
@@ -98,7 +101,8 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
   );
   const now = options.now ?? Date.now;
 
-  const attempt = async (params: WireParams, deadline: number, stats: CallStats | undefined): Promise<HotlinePage> => {
+  const attempt = async (params: WireParams, { deadline, stats, limiter }: QueryPageOptions): Promise<HotlinePage> => {
+    if (limiter) await limiter.acquire();
     const remaining = deadline - now();
     if (remaining < MIN_ATTEMPT_MS) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined);
     if (stats) stats.calls++;
@@ -111,15 +115,19 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
       status = entry.response?.statusCode;
     } catch (error) {
       const classified = classifyPopError(error);
-      if (stats && classified.kind === 'throttled') stats.throttled++;
+      if (classified.kind === 'throttled') {
+        if (stats) stats.throttled++;
+        limiter?.onThrottled();
+      }
       throw classified;
     }
     return checkEnvelope(json, status);
   };
 
   return {
-    queryPage(params, { deadline, stats }) {
-      return withRetry(() => attempt(params, deadline, stats), {
+    queryPage(params, pageOptions) {
+      const { deadline, stats } = pageOptions;
+      return withRetry(() => attempt(params, pageOptions), {
         maxAttempts: options.maxAttempts,
         baseDelayMs: options.baseDelayMs ?? 100,
         maxDelayMs: options.maxDelayMs ?? 2_000,

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { AiccsEnvSchema, INSTANCE_ID_PATTERN, parseEnv, toAiccsConfig, type AiccsConfig } from '../config';
+import type { ExportFormat } from './object-keys';
+import type { ExportSettings } from './run-export';
+
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `expected an integer from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/** Prefix segments use a strict character set: no `..`, no empty segments, nothing a key could be injected with. */
+export const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.=-]+(?:\/[A-Za-z0-9_.=-]+)*)?$/;
+
+const prefix = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ?? 'aiccs-call-records').replace(/^\/+|\/+$/g, ''))
+  .refine((value) => PREFIX_PATTERN.test(value) && !value.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'expected path segments of letters, digits, "_", ".", "=" and "-" separated by "/" (no "." or ".." segments)',
+  });
+
+const ossRegion = z
+  .string({ message: 'is required, e.g. oss-cn-hangzhou' })
+  .trim()
+  .regex(/^(oss-)?[a-z]{2,}-[a-z0-9-]+$/, { message: 'expected an OSS region such as oss-cn-hangzhou' })
+  .transform((value) => (value.startsWith('oss-') ? value : `oss-${value}`));
+
+export const ExportEnvSchema = AiccsEnvSchema.extend({
+  EXPORT_INSTANCE_IDS: z
+    .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
+    .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+    .pipe(z.array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' })).min(1, { message: 'is required' })),
+  OSS_REGION: ossRegion,
+  OSS_BUCKET: z.string({ message: 'is required' }).trim().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
+  OSS_ENDPOINT: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin, e.g. https://oss-cn-hangzhou-internal.aliyuncs.com' })
+    .optional(),
+  EXPORT_PREFIX: prefix,
+  EXPORT_FORMAT: z.enum(['jsonl', 'csv']).optional().transform((value): ExportFormat => value ?? 'jsonl'),
+  EXPORT_QPS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { message: 'expected a number of requests per second, e.g. 20' })
+    .transform(Number)
+    .pipe(z.number().gt(0, { message: 'expected more than 0' }).max(80, { message: 'expected at most 80 (the whole account shares 80 QPS)' }))
+    .optional()
+    .transform((value) => value ?? 20),
+  EXPORT_SETTLE_MINUTES: int(0, 1440, 10),
+  EXPORT_LOOKBACK_HOURS: int(1, 24 * 366, 24),
+  EXPORT_CONCURRENCY: int(1, 64, 8),
+  EXPORT_MAX_OBJECT_RECORDS: int(1, 10_000_000, 200_000),
+  EXPORT_MAX_OBJECT_BYTES: int(1024, 5 * 1024 ** 3, 64 * 1024 ** 2),
+  EXPORT_MULTIPART_THRESHOLD_BYTES: int(100 * 1024, 5 * 1024 ** 3, 32 * 1024 ** 2),
+  EXPORT_PART_SIZE_BYTES: int(100 * 1024, 5 * 1024 ** 3, 8 * 1024 ** 2),
+  EXPORT_MAX_REFETCHES: int(0, 10, 3),
+  EXPORT_LEASE_SECONDS: int(30, 86_400, 900),
+});
+
+export type ExportConfig = AiccsConfig & {
+  instanceIds: readonly string[];
+  ossRegion: string;
+  ossBucket: string;
+  ossEndpoint: string | undefined;
+  qps: number;
+  settings: ExportSettings;
+};
+
+/**
+ * Validates the export function's environment once, at cold start.
+ * @throws ConfigError naming the first bad variable (never its value)
+ */
+export function loadExportConfig(env: Record<string, string | undefined> = process.env): ExportConfig {
+  const parsed = parseEnv(ExportEnvSchema, env);
+  return Object.freeze({
+    ...toAiccsConfig(parsed),
+    instanceIds: Object.freeze([...parsed.EXPORT_INSTANCE_IDS]),
+    ossRegion: parsed.OSS_REGION,
+    ossBucket: parsed.OSS_BUCKET,
+    ossEndpoint: parsed.OSS_ENDPOINT?.replace(/\/$/, ''),
+    qps: parsed.EXPORT_QPS,
+    settings: Object.freeze({
+      prefix: parsed.EXPORT_PREFIX,
+      format: parsed.EXPORT_FORMAT,
+      settleMinutes: parsed.EXPORT_SETTLE_MINUTES,
+      lookbackHours: parsed.EXPORT_LOOKBACK_HOURS,
+      sourceTimeZone: parsed.SOURCE_TIMEZONE,
+      timeUnit: parsed.AICCS_TIME_UNIT,
+      concurrency: parsed.EXPORT_CONCURRENCY,
+      maxObjectRecords: parsed.EXPORT_MAX_OBJECT_RECORDS,
+      maxObjectBytes: parsed.EXPORT_MAX_OBJECT_BYTES,
+      multipartThresholdBytes: parsed.EXPORT_MULTIPART_THRESHOLD_BYTES,
+      partSizeBytes: parsed.EXPORT_PART_SIZE_BYTES,
+      maxRefetches: parsed.EXPORT_MAX_REFETCHES,
+      leaseSeconds: parsed.EXPORT_LEASE_SECONDS,
+    }),
+  });
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { createPopHotlineApi, type HotlineSessionApi } from '../clients/aiccs';
+import { createClientCache } from '../clients/client-cache';
+import { createDefaultChainProvider, credentialsFromContext, type Credentials } from '../clients/credentials';
+import { createOssStore, type ObjectStore } from '../clients/oss';
+import type { FcContext } from '../fc/types';
+import { createLogger, type Logger } from '../log';
+import { createRateLimiter } from '../rate-limiter';
+import { loadExportConfig, type ExportConfig } from './config';
+import { parseExportEvent } from './events';
+import { runExport, type ExportSummary } from './run-export';
+
+export interface ExportFunctionOptions {
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  now?: () => number;
+  /** Replaces the OSS adapter (tests, alternative stores). */
+  storeFor?: (credentials: Credentials, config: ExportConfig, deadline: number) => ObjectStore;
+}
+
+/** Time kept back from FC's timeout for the summary and a clean exit. */
+export const EXPORT_DEADLINE_MARGIN_MS = 15_000;
+
+/**
+ * Wires the export function for FC: config validated at cold start (a bad
+ * one throws on every invocation, naming the variable), AICCS clients
+ * cached per credential set, an OSS client per invocation (STS tokens
+ * rotate), one rate limiter per run.
+ */
+export function createExportFunction(options: ExportFunctionOptions = {}) {
+  const now = options.now ?? Date.now;
+  const config = loadExportConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger({ service: 'aiccs-export', level: config.logLevel });
+  const apis = createClientCache<HotlineSessionApi>((credentials) =>
+    createPopHotlineApi({ endpoint: config.endpoint, credentials, timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts }),
+  );
+
+  return async (event: Buffer, context: FcContext): Promise<ExportSummary> => {
+    const started = now();
+    const timeoutSeconds = context.function?.timeout && context.function.timeout > 0 ? context.function.timeout : 900;
+    const deadline = started + timeoutSeconds * 1000 - EXPORT_DEADLINE_MARGIN_MS;
+    const log = logger.child({ request_id: context.requestId });
+    // Fails fast on a bad event: nothing is read or written before this.
+    const request = parseExportEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)), config.instanceIds);
+    const credentials = credentialsFromContext(context.credentials) ?? (await createDefaultChainProvider().getCredentials());
+    const store = options.storeFor?.(credentials, config, deadline) ??
+      createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => deadline });
+    const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+    log.info('export started', { run_id: runId, mode: request.mode, retry_count: context.retryCount ?? 0 });
+    return runExport(request, {
+      api: apis.get(credentialsFromContext(context.credentials)),
+      store,
+      limiter: createRateLimiter({ ratePerSecond: config.qps }),
+      settings: config.settings,
+      logger: log.child({ run_id: runId }),
+      runId,
+      deadline,
+      now,
+    });
+  };
+}

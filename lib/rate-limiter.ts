@@ -30,14 +30,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const max = options.ratePerSecond;
-  const floor = Math.max(0.5, max * (options.floorFraction ?? 0.1));
-  const recoveryPerMs = (max - floor) / ((options.recoverySeconds ?? 10) * 1000);
+  const floor = Math.max(0.5, max * (options.floorFraction ?? 0.25));
+  const recoveryPerMs = (max - floor) / ((options.recoverySeconds ?? 5) * 1000);
   const burst = options.burst ?? Math.max(1, Math.floor(max));
   let rate = max;
   let tokens = burst;
   let last = now();
   // Waiters are served in order so concurrent callers cannot starve each other.
   let queue: Promise<void> = Promise.resolve();
+  let lastCut = Number.NEGATIVE_INFINITY;
 
   const refill = () => {
     const current = now();
@@ -66,8 +67,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     onThrottled() {
       refill();
-      rate = Math.max(floor, rate / 2);
       tokens = Math.min(tokens, 0);
+      // Requests in flight together are throttled together: one congestion event, one cut.
+      if (now() - lastCut < 1000) return;
+      lastCut = now();
+      rate = Math.max(floor, rate * 0.7);
     },
     get rate() {
       return rate;

@@ -50,6 +50,8 @@ export interface OssStoreOptions {
   deadline?: () => number;
   onRetry?: (reason: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the deadline is measured on. */
+  now?: () => number;
 }
 
 const DEFAULT_MULTIPART_THRESHOLD = 32 * 1024 * 1024;
@@ -126,6 +128,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
         classify: ossRetryDecision,
         onRetry: ({ reason }) => options.onRetry?.(reason),
         ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.now ? { now: options.now } : {}),
       });
     } catch (error) {
       const last = error instanceof RetriesExhaustedError ? error.lastError : error;

@@ -32,7 +32,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
   const config = loadExportConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger({ service: 'aiccs-export', level: config.logLevel });
   const apis = createClientCache<HotlineSessionApi>((credentials) =>
-    createPopHotlineApi({ endpoint: config.endpoint, credentials, timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts }),
+    createPopHotlineApi({ endpoint: config.endpoint, credentials, timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts, now }),
   );
 
   return async (event: Buffer, context: FcContext): Promise<ExportSummary> => {
@@ -44,7 +44,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     const request = parseExportEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)), config.instanceIds);
     const credentials = credentialsFromContext(context.credentials) ?? (await createDefaultChainProvider().getCredentials());
     const store = options.storeFor?.(credentials, config, deadline) ??
-      createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => deadline });
+      createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => deadline, now });
     const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     log.info('export started', { run_id: runId, mode: request.mode, retry_count: context.retryCount ?? 0 });
     return runExport(request, {

@@ -42,25 +42,26 @@ const PARAMS = { InstanceId: I, PageSize: 50 };
 const call = (client: RPCClient, opts: Record<string, unknown> = {}) => client.request('HotlineSessionQuery', PARAMS, { method: 'POST', ...opts });
 
 describe('account-wide QPS bucket', () => {
-  it('lets a burst of qps through and throttles the rest of 120 parallel calls with Throttling.User', async () => {
+  it('lets a burst of qps through and throttles the rest of 160 parallel calls with Throttling.User', async () => {
     const emu = await emulator({ qps: 80 });
     const client = popClient(emu.url);
-    const outcomes = await Promise.allSettled(Array.from({ length: 120 }, () => call(client)));
+    // 160 calls would have to spread over a full second to all pass at 80/s.
+    const outcomes = await Promise.allSettled(Array.from({ length: 160 }, () => call(client)));
     const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as PopError);
     const ok = outcomes.length - errors.length;
 
     expect(ok).toBeGreaterThanOrEqual(80);
-    expect(ok).toBeLessThan(120);
+    expect(ok).toBeLessThan(160);
     expect(errors.length).toBeGreaterThan(0);
     expect(new Set(errors.map((e) => `${String(e.code)}/${String(e.entry?.response.statusCode)}`))).toEqual(new Set(['Throttling.User/400']));
     expect(errors[0]?.data).toMatchObject({ HostId: 'aiccs.aliyuncs.com', Message: 'Request was denied due to user flow control.' });
-    expect(emu.stats).toMatchObject({ requests: 120, ok, throttled: errors.length, errorsByCode: { 'Throttling.User': errors.length } });
+    expect(emu.stats).toMatchObject({ requests: 160, ok, throttled: errors.length, errorsByCode: { 'Throttling.User': errors.length } });
   });
 
   it('refills over time', async () => {
     const emu = await emulator({ qps: 20 });
     const client = popClient(emu.url);
-    await Promise.allSettled(Array.from({ length: 25 }, () => call(client)));
+    await Promise.allSettled(Array.from({ length: 40 }, () => call(client)));
     expect(emu.stats.throttled).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200)); // ≈ 4 tokens
     await expect(call(client)).resolves.toMatchObject({ Success: true });

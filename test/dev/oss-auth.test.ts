@@ -183,6 +183,13 @@ describe('V4 credential scope', () => {
     await expect(client.list(query, {})).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
     await expect(client.list({ 'max-keys': 5 }, {})).resolves.toMatchObject({ res: { status: 200 } });
   });
+
+  it('signs an empty query value as the bare name, so ali-oss V4 with prefix "" fails too (UNCONFIRMED on OSS)', async () => {
+    // ali-oss signs `prefix=`; the server (like the official OSS C# v2 signer) canonicalises
+    // the received `prefix=` to `prefix`. Callers should strip empty values as well as undefined.
+    await expect(clientFor(LONG_TERM).listV2({ prefix: '' })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    await expect(clientFor(LONG_TERM, false).listV2({ prefix: '' })).resolves.toMatchObject({ res: { status: 200 } });
+  });
 });
 
 describe('malformed authentication', () => {

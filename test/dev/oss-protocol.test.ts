@@ -246,10 +246,6 @@ describe('listing edge cases', () => {
     const a1 = await initiate('mpu/a');
     const a2 = await initiate('mpu/a');
     const b1 = await initiate('mpu/b');
-    const expected = [
-      ['mpu/a', ...[a1, a2].sort()],
-      ['mpu/b', b1],
-    ];
 
     const page1 = await send('GET', '/?uploads&prefix=mpu%2F&max-uploads=2');
     expect(xmlField(page1.body, 'IsTruncated')).toBe('true');
@@ -260,10 +256,9 @@ describe('listing edge cases', () => {
       `/?uploads&prefix=mpu%2F&max-uploads=2&key-marker=${encodeURIComponent(keyMarker)}&upload-id-marker=${idMarker}`,
     );
     expect(xmlField(page2.body, 'IsTruncated')).toBe('false');
-    const ids = [...xmlFields(page1.body, 'UploadId'), ...xmlFields(page2.body, 'UploadId')];
-    expect(new Set(ids)).toEqual(new Set([a1, a2, b1]));
-    expect(ids).toHaveLength(3);
-    expect(xmlFields(page1.body, 'Key')[0]).toBe(expected[0]?.[0]);
+    // Uploads of one key come in initiation order, even within one millisecond.
+    expect([...xmlFields(page1.body, 'UploadId'), ...xmlFields(page2.body, 'UploadId')]).toEqual([a1, a2, b1]);
+    expect([...xmlFields(page1.body, 'Key'), ...xmlFields(page2.body, 'Key')]).toEqual(['mpu/a', 'mpu/a', 'mpu/b']);
     const skipKey = await send('GET', '/?uploads&prefix=mpu%2F&key-marker=mpu%2Fa');
     expect(xmlFields(skipKey.body, 'UploadId')).toEqual([b1]);
     for (const [key, id] of [['mpu/a', a1], ['mpu/a', a2], ['mpu/b', b1]] as const) {

@@ -57,6 +57,6 @@ describe('compareForExport', () => {
     const sorted = [...records].reverse().sort(compareForExport).map((record) => record.id);
     expect(sorted).toStrictEqual([...records].map((record) => record.id).reverse());
     const [a, b] = normalizeRecords([aWireRecord({ Id: 'b', CreateTime: '2026-11-24 08:00:00' }), aWireRecord({ Id: 'a', CreateTime: '2026-11-24 08:00:00' })], { instanceId: 'i', sourceTimeZone: 'Asia/Shanghai' });
-    expect([a, b].sort(compareForExport).map((record) => record?.id)).toStrictEqual(['a', 'b']);
+    expect([a, b].filter((record) => record !== undefined).sort(compareForExport).map((record) => record.id)).toStrictEqual(['a', 'b']);
   });
 });

@@ -26,17 +26,22 @@ describe('createRateLimiter', () => {
     expect(clock.now()).toBeGreaterThanOrEqual(4_900);
   });
 
-  it('halves the rate on throttling and recovers over time', async () => {
+  it('cuts the rate by 30% per throttling event and recovers over time', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ ratePerSecond: 40, recoverySeconds: 10, ...clock });
+    const limiter = createRateLimiter({ ratePerSecond: 40, recoverySeconds: 100, ...clock });
     limiter.onThrottled();
-    expect(limiter.rate).toBe(20);
+    expect(limiter.rate).toBe(28);
+    // Throttles within a second are one congestion event.
     limiter.onThrottled();
-    limiter.onThrottled();
-    limiter.onThrottled();
-    limiter.onThrottled();
-    expect(limiter.rate).toBe(4); // the floor: 10% of 40
-    await clock.sleep(20_000);
+    expect(limiter.rate).toBe(28);
+    for (let i = 0; i < 10; i++) {
+      await clock.sleep(1_000);
+      limiter.onThrottled();
+    }
+    // The floor is 25% of 40 (plus what recovered during the last second).
+    expect(limiter.rate).toBeGreaterThanOrEqual(10);
+    expect(limiter.rate).toBeLessThan(10.5)
+    await clock.sleep(200_000);
     await limiter.acquire();
     expect(limiter.rate).toBe(40);
   });

@@ -1,0 +1,25 @@
+/** Public surface of the AICCS HotlineSessionQuery emulator. */
+export { canonicalizeRpcParams, encodeRpcParams, formatRpcTimestamp, popEncode, rpcStringToSign, signRpc, signRpcRequest, verifyRpcSignature } from './signature';
+export type { SignRpcRequestInput } from './signature';
+export { ANSWERED_RESULTS, CALL_RECORD_FIELDS, CALL_RESULTS, NUMERIC_RECORD_FIELDS, generateCallRecords } from './dataset';
+export type { GenerateCallRecordsOptions, RawCallRecord } from './dataset';
+export { AGENTS, BIG_GROUP_ID, SKILL_GROUPS } from './dataset-pools';
+export type { Agent, SkillGroup } from './dataset-pools';
+export { RecordStore } from './record-store';
+export { aCallRecord } from './record-builder';
+export type { RecordQuery, RecordQueryOptions, RecordQueryResult } from './record-store';
+export type { RecordFilter, TimeBounds } from './record-filter';
+export { startAiccsEmulator } from './server';
+export type { AiccsEmulator, AiccsEmulatorOptions } from './server';
+export type { EmulatorStats, FaultKind } from './stats';
+export type { FaultOptions } from './faults';
+export type { PageLimits } from './params';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_NO, MAX_PAGE_SIZE, parseHotlineSessionQuery, readRepeatList } from './params';
+export { AICCS_API_VERSION } from './protocol';
+export type { AiccsCredential } from './protocol';
+export type { WireStyle } from './wire-json';
+export { serializeRecord, serializeSuccessBody } from './wire-json';
+export { AiccsApiError } from './errors';
+export { createDemoStore, DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID } from './demo';
+export { formatShanghaiTime, parseShanghaiTime, SHANGHAI_OFFSET_MS } from './time';
+export { createRandom, hashString } from './prng';

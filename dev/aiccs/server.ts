@@ -1,0 +1,175 @@
+/**
+ * AICCS HotlineSessionQuery emulator: a real `node:http` server that speaks
+ * the Alibaba Cloud RPC protocol as `@alicloud/pop-core` sends it, so tests and
+ * the local stack run offline against realistic behaviour, signatures included.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDemoStore, DEMO_CREDENTIALS } from './demo';
+import { validateFaults } from './faults';
+import type { FaultOptions } from './faults';
+import { NonceCache } from './nonce-cache';
+import type { PageLimits } from './params';
+import { createRandom } from './prng';
+import type { AiccsCredential } from './protocol';
+import type { TimeBounds } from './record-filter';
+import type { RecordStore } from './record-store';
+import { createRequestHandler } from './request-handler';
+import { createStats, resetStats } from './stats';
+import type { EmulatorStats } from './stats';
+import { TokenBucket } from './token-bucket';
+import type { WireStyle } from './wire-json';
+
+/** Options of {@link startAiccsEmulator}; all optional. */
+export interface AiccsEmulatorOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Accepted access keys; default: {@link DEMO_CREDENTIALS}. */
+  credentials?: readonly AiccsCredential[];
+  /** Records to serve; default: {@link createDemoStore} at the emulator's clock. */
+  store?: RecordStore;
+  /** Account-wide requests per second (token bucket, burst = qps); default 80; `Infinity` disables. */
+  qps?: number;
+  /** When a credential has a securityToken, require exactly that `SecurityToken`; default false. */
+  requireSecurityToken?: boolean;
+  /** PageSize > 50 or PageNo > 1000: `error` (400 InvalidParameter, default) or `clamp`. */
+  pageLimits?: PageLimits;
+  /** Default `inclusive`; `exclusive-end` excludes records created exactly at QueryEndTime. */
+  timeBounds?: TimeBounds;
+  /** How record values are typed on the wire; default `metadata`. */
+  wireStyle?: WireStyle;
+  /** Server wall clock (epoch ms) for Timestamp checks and nonce expiry; default `Date.now`. */
+  clock?: () => number;
+  /** Initial fault injection; see {@link AiccsEmulator.setFaults}. */
+  faults?: FaultOptions;
+  /** Seed of the fault generator; default 1. */
+  seed?: number;
+  /** Include the server's string-to-sign in SignatureDoesNotMatch. Debug only: it contains the SecurityToken. */
+  echoStringToSign?: boolean;
+  /** Allowed |server clock − Timestamp|; default 15 minutes. */
+  maxClockSkewMs?: number;
+  /** Called with unexpected exceptions (answered as 500 InternalError); default: console.error. */
+  onInternalError?: (error: unknown) => void;
+}
+
+/** A running emulator. */
+export interface AiccsEmulator {
+  /** Base URL for pop-core's `endpoint`, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly port: number;
+  readonly store: RecordStore;
+  /** Live counters, mutated in place. */
+  readonly stats: EmulatorStats;
+  /**
+   * Replace the fault options (not merged).
+   *
+   * @throws RangeError when an option is out of range.
+   */
+  setFaults(faults: FaultOptions): void;
+  /** Zero {@link stats} in place. */
+  resetStats(): void;
+  /** Stop listening and drop every connection, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
+
+/**
+ * Start the emulator and wait until it listens.
+ *
+ * @throws RangeError for invalid options (qps, faults, duplicate access key ids);
+ *   rejects when the port cannot be bound.
+ */
+export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promise<AiccsEmulator> {
+  const clock = opts.clock ?? Date.now;
+  const qps = opts.qps ?? 80;
+  const bucket = new TokenBucket(qps, Math.max(1, qps));
+  let faults = validateFaults(opts.faults ?? {});
+  const store = opts.store ?? createDemoStore(clock());
+  const stats = createStats();
+  const pendingWaits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  let closing = false;
+
+  const handler = createRequestHandler({
+    store,
+    stats,
+    credentials: credentialMap(opts.credentials ?? [DEMO_CREDENTIALS]),
+    nonces: new NonceCache(),
+    bucket,
+    faultRandom: createRandom(opts.seed ?? 1),
+    faults: () => faults,
+    clock,
+    wait: (ms) =>
+      new Promise<void>((resolve) => {
+        const entry = {
+          timer: setTimeout(() => entry.resolve(), ms),
+          resolve: () => {
+            clearTimeout(entry.timer);
+            pendingWaits.delete(entry);
+            resolve();
+          },
+        };
+        pendingWaits.add(entry);
+      }),
+    isClosing: () => closing,
+    onInternalError: opts.onInternalError ?? ((error) => console.error('[aiccs-emulator] internal error', error)),
+    pageLimits: opts.pageLimits ?? 'error',
+    timeBounds: opts.timeBounds ?? 'inclusive',
+    wireStyle: opts.wireStyle ?? 'metadata',
+    requireSecurityToken: opts.requireSecurityToken ?? false,
+    echoStringToSign: opts.echoStringToSign ?? false,
+    maxClockSkewMs: opts.maxClockSkewMs ?? FIFTEEN_MINUTES_MS,
+  });
+
+  const server = createServer((req, res) => {
+    void handler(req, res);
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    stats,
+    setFaults(next) {
+      faults = validateFaults(next);
+    },
+    resetStats() {
+      resetStats(stats);
+    },
+    close() {
+      closing = true;
+      // Release delayed handlers; they see `closing` and drop their socket.
+      for (const entry of [...pendingWaits]) entry.resolve();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/**
+ * Index credentials by access key id.
+ *
+ * @throws RangeError on an empty list or a duplicate access key id.
+ */
+function credentialMap(credentials: readonly AiccsCredential[]): Map<string, AiccsCredential> {
+  if (credentials.length === 0) throw new RangeError('Expected at least one credential for the emulator');
+  const map = new Map<string, AiccsCredential>();
+  for (const credential of credentials) {
+    if (map.has(credential.accessKeyId)) throw new RangeError(`Duplicate accessKeyId ${JSON.stringify(credential.accessKeyId)} in emulator credentials`);
+    map.set(credential.accessKeyId, credential);
+  }
+  return map;
+}

@@ -236,7 +236,9 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       let token: string | undefined;
       do {
         // Never pass `undefined` values: under V4 ali-oss would sign a different query than it sends.
-        const query: Record<string, string> = { prefix, 'max-keys': '1000' };
+        // Nor empty ones: OSS signs `prefix=` as a bare name, which ali-oss does not.
+        const query: Record<string, string> = { 'max-keys': '1000' };
+        if (prefix !== '') query['prefix'] = prefix;
         if (token) query['continuation-token'] = token;
         const page = await retrying('list', prefix, () => raw.listV2(query, {}));
         for (const object of page.objects ?? []) objects.push({ key: object.name, size: Number(object.size), etag: normalizeEtag(object.etag) });

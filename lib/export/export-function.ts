@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../log';
 import { createRateLimiter } from '../rate-limiter';
 import { loadExportConfig, type ExportConfig } from './config';
 import { parseExportEvent } from './events';
-import { runExport, type ExportSummary } from './run-export';
+import { runExport, type ExportSummary, type HourProgress } from './run-export';
 
 export interface ExportFunctionOptions {
   env?: Record<string, string | undefined>;
@@ -16,6 +16,8 @@ export interface ExportFunctionOptions {
   now?: () => number;
   /** Replaces the OSS adapter (tests, alternative stores). */
   storeFor?: (credentials: Credentials, config: ExportConfig, deadline: number) => ObjectStore;
+  /** Progress after each durable hour (the local CLI draws its progress bar from it). */
+  onHourDone?: (progress: HourProgress) => void;
 }
 
 /** Time kept back from FC's timeout for the summary and a clean exit. */
@@ -56,6 +58,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
       runId,
       deadline,
       now,
+      ...(options.onHourDone ? { onHourDone: options.onHourDone } : {}),
     });
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * Query parameters OSS treats as sub-resources: V1 signs only these (oss.md §3.1),
+ * and most of them select an operation this server does not emulate.
+ */
+
+/** Sub-resources signed by V1 (oss.md §3.1 plus a few bucket features ali-oss can address). */
+export const V1_SUB_RESOURCES: ReadonlySet<string> = new Set([
+  'acl',
+  'uploads',
+  'location',
+  'cors',
+  'logging',
+  'website',
+  'referer',
+  'lifecycle',
+  'delete',
+  'append',
+  'tagging',
+  'objectMeta',
+  'uploadId',
+  'partNumber',
+  'security-token',
+  'position',
+  'symlink',
+  'restore',
+  'versionId',
+  'versioning',
+  'versions',
+  'continuation-token',
+  'x-oss-process',
+  'response-content-type',
+  'response-content-language',
+  'response-expires',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+  'bucketInfo',
+  'stat',
+  'live',
+  'comp',
+  'status',
+  'vod',
+  'startTime',
+  'endTime',
+  'qos',
+  'policy',
+  'encryption',
+  'replication',
+  'replicationLocation',
+  'replicationProgress',
+  'inventory',
+  'inventoryId',
+  'worm',
+  'wormId',
+  'wormExtend',
+  'requestPayment',
+  'transferAcceleration',
+  'asyncFetch',
+  'sequential',
+]);
+
+/**
+ * Sub-resources the emulated operations understand. Any other sub-resource in a
+ * request means a feature (ACLs, tagging, versioning, image processing…) this
+ * server does not implement, so it answers 501 instead of silently ignoring it.
+ */
+export const HANDLED_SUB_RESOURCES: ReadonlySet<string> = new Set([
+  'uploads',
+  'uploadId',
+  'partNumber',
+  'objectMeta',
+  'append',
+  'position',
+  'continuation-token',
+  'security-token',
+  'response-content-type',
+  'response-content-language',
+  'response-expires',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+]);

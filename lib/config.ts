@@ -5,7 +5,8 @@ import type { LogLevel } from './log';
 /** AICCS instance ids end up in API calls, logs and OSS keys: a strict character set keeps them inert. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-const intInRange = (min: number, max: number, fallback: number) =>
+/** An optional integer env var in [min, max], with a default. */
+export const intInRange = (min: number, max: number, fallback: number) =>
   z
     .string()
     .trim()

@@ -5,11 +5,14 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+/** FC code packages stay small and cold starts fast: every bundle must fit this (unzipped). */
+const BUDGET_BYTES = 1.5 * 1024 * 1024;
 const functionsDir = join(root, 'functions');
 const outRoot = join(root, 'dist');
 const names = (await readdir(functionsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 
 await rm(outRoot, { recursive: true, force: true });
+const overBudget = [];
 for (const name of names) {
   const outfile = join(outRoot, name, 'index.js');
   await build({
@@ -24,11 +27,17 @@ for (const name of names) {
     legalComments: 'none',
     // ali-oss's urllib has an optional require('proxy-agent') that is never installed.
     external: ['proxy-agent'],
+    alias: { 'iconv-lite': join(root, 'scripts', 'shims', 'iconv-lite.cjs') },
     logLevel: 'warning',
   });
   const { size } = await stat(outfile);
-  console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB`);
+  console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB (budget ${(BUDGET_BYTES / 1024).toFixed(0)} KiB)`);
+  if (size > BUDGET_BYTES) overBudget.push(`dist/${name}/index.js is ${size} bytes, over the ${BUDGET_BYTES}-byte budget by ${size - BUDGET_BYTES}`);
 }
 // The repo is "type": "module"; this keeps the CommonJS bundles loadable from inside it (FC deploys only dist/<function>).
 await mkdir(outRoot, { recursive: true });
 await writeFile(join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
+if (overBudget.length > 0) {
+  console.error(`Bundle size budget exceeded:\n  ${overBudget.join('\n  ')}`);
+  process.exit(1);
+}

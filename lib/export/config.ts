@@ -1,17 +1,9 @@
 import { z } from 'zod';
-import { AiccsEnvSchema, INSTANCE_ID_PATTERN, parseEnv, toAiccsConfig, type AiccsConfig } from '../config';
+import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfig, type AiccsConfig } from '../config';
 import type { ExportFormat } from './object-keys';
 import type { ExportSettings } from './run-export';
 
-const int = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { message: `expected an integer from ${min} to ${max}` })
-    .transform(Number)
-    .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }))
-    .optional()
-    .transform((value) => value ?? fallback);
+const int = intInRange;
 
 /** Prefix segments use a strict character set: no `..`, no empty segments, nothing a key could be injected with. */
 export const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.=-]+(?:\/[A-Za-z0-9_.=-]+)*)?$/;

@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limiter';
 import { RECORD_SCHEMA_VERSION } from '../records/call-record';
 import type { Anomalies } from '../records/normalize';
-import { compareForExport, toDataFiles } from './data-files';
+import { serializeRecord } from './data-files';
 import { fetchSlice, IncompleteSliceError } from './fetch-slice';
 import { acquireLease, LeaseLostError, type Lease } from './lease';
 import { MANIFEST_VERSION, type DataFileEntry, type PartitionManifest } from './manifest';
@@ -339,6 +339,9 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
       anomalies,
       maxRefetches: settings.maxRefetches,
       ...(settings.maxRecordsPerFilter !== undefined ? { maxRecordsPerFilter: settings.maxRecordsPerFilter } : {}),
+      format: run.format,
+      fileLimits: { maxRecords: settings.maxObjectRecords, maxBytes: settings.maxObjectBytes },
+      serialize: (record) => serializeRecord(record, run.format),
       onRefetch: (info) => {
         run.summary.refetches++;
         deps.logger.warn('records moved during paging; reading the slice again', { instance_id: run.instanceId, from: isoUtc(info.range.from), to: isoUtc(info.range.to), expected: info.expected, unique: info.unique, recount: info.recount });
@@ -358,10 +361,9 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
     }
     run.summary.pieces++;
     sourceTotal += fetched.totalCount;
-    records += fetched.records.length;
-    fetched.records.sort(compareForExport);
+    records += fetched.records;
     let sequence = 0;
-    for await (const file of toDataFiles(fetched.records, run.format, { maxRecords: settings.maxObjectRecords, maxBytes: settings.maxObjectBytes })) {
+    for (const file of fetched.files) {
       const key = dataFileKey(settings.prefix, run.instanceId, piece, sequence++, file.md5Hex, run.format);
       const outcome = await store.put(key, file.body, {
         contentType: run.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',

@@ -1,0 +1,108 @@
+/**
+ * Export benchmarks (issue 3), each exporter run in a fresh process:
+ *  1. Throughput against the emulator with 50 ms latency, as a fraction of
+ *     the ceiling the API budget allows (EXPORT_QPS × 50 records/s), side by
+ *     side with a one-page-at-a-time exporter (concurrency 1). Target ≥ 0.9.
+ *  2. Peak RSS of the exporter for 100,000 and 1,000,000 records.
+ *     Targets: ≤ 256 MB, and the 1M peak within 1.3× of the 100k peak.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { BENCH_FROM, BENCH_INSTANCE } from './export-constants';
+
+const here = new URL('.', import.meta.url).pathname;
+const bundleDir = join(here, '..', '.tmp', 'bench');
+let exporterBundle: string | undefined;
+
+/** The exporter runs as a bundle under plain node, as on FC (no TypeScript loader in the measured process). */
+async function exporterEntry(): Promise<string> {
+  if (exporterBundle) return exporterBundle;
+  mkdirSync(bundleDir, { recursive: true });
+  writeFileSync(join(bundleDir, 'package.json'), '{"type":"commonjs"}');
+  exporterBundle = join(bundleDir, 'export-run.cjs');
+  await build({ entryPoints: [join(here, 'export-run.ts')], outfile: exporterBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['proxy-agent'], logLevel: 'error' });
+  return exporterBundle;
+}
+
+interface Servers {
+  aiccsUrl: string;
+  ossUrl: string;
+  records: number;
+  stop(): void;
+}
+
+async function startServers(records: number, hours: number, latencyMs: number): Promise<Servers> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', `${here}export-servers.ts`, '--records', String(records), '--hours', String(hours), '--latency', String(latencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  return { ...(JSON.parse(line) as Omit<Servers, 'stop'>), stop: () => child.stdin.end() };
+}
+
+interface RunResult {
+  records: number;
+  pages: number;
+  status: string;
+  elapsedMs: number;
+  maxRssMb: number;
+  maxHeapUsedMb: number;
+}
+
+/** The heap cap s.yaml sets for the export function (NODE_OPTIONS). */
+export const EXPORT_HEAP_FLAGS = ['--max-old-space-size=160'];
+
+async function runExporter(servers: Servers, hours: number, qps: number, concurrency: number, nodeFlags: string[] = []): Promise<RunResult> {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, await exporterEntry(), '--aiccs', servers.aiccsUrl, '--oss', servers.ossUrl, '--instance', BENCH_INSTANCE, '--from', String(BENCH_FROM), '--hours', String(hours), '--qps', String(qps), '--concurrency', String(concurrency)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  return JSON.parse(line) as RunResult;
+}
+
+export async function benchExportThroughput(qps = 40, records = 12_000, hours = 2) {
+  const servers = await startServers(records, hours, 50);
+  try {
+    const pipelined = await runExporter(servers, hours, qps, 8, EXPORT_HEAP_FLAGS);
+    const sequential = await runExporter(servers, hours, qps, 1, EXPORT_HEAP_FLAGS);
+    const ceiling = qps * 50;
+    const rate = (run: RunResult) => run.records / (run.elapsedMs / 1000);
+    return { qps, records: servers.records, ceiling, pipelined: { ...pipelined, rate: rate(pipelined) }, sequential: { ...sequential, rate: rate(sequential) } };
+  } finally {
+    servers.stop();
+  }
+}
+
+/** Memory against the window: the same density (records per hour), 10× the hours. Plus the densest case the API allows without splitting. */
+export async function benchExportMemory(runs: Array<{ size: number; hours: number }> = [{ size: 100_000, hours: 10 }, { size: 1_000_000, hours: 100 }, { size: 1_000_000, hours: 24 }]) {
+  const results: Array<RunResult & { size: number; hours: number; heap: string }> = [];
+  for (const { size, hours } of runs) {
+    const servers = await startServers(size, hours, 0);
+    try {
+      results.push({ size, hours, heap: EXPORT_HEAP_FLAGS.join(' '), ...(await runExporter(servers, hours, 10_000, 8, EXPORT_HEAP_FLAGS)) });
+      results.push({ size, hours, heap: 'V8 default (4 GB limit here)', ...(await runExporter(servers, hours, 10_000, 8)) });
+    } finally {
+      servers.stop();
+    }
+  }
+  return results;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t = await benchExportThroughput();
+  console.log(`### Export throughput (emulator latency 50 ms, EXPORT_QPS ${t.qps}, ceiling ${fmt(t.ceiling)} records/s, ${fmt(t.records)} records)\n`);
+  console.log('| exporter | records/s | ÷ ceiling | elapsed |\n|---|---|---|---|');
+  console.log(`| pipelined (8 pages in flight, shared limiter) | ${fmt(t.pipelined.rate)} | **${fmt(t.pipelined.rate / t.ceiling, 2)}** (target ≥ 0.9) | ${fmt(t.pipelined.elapsedMs / 1000, 1)} s |`);
+  console.log(`| one page at a time | ${fmt(t.sequential.rate)} | ${fmt(t.sequential.rate / t.ceiling, 2)} | ${fmt(t.sequential.elapsedMs / 1000, 1)} s |`);
+  console.log(`| **ratio pipelined ÷ one-at-a-time** | **${fmt(t.pipelined.rate / t.sequential.rate, 2)}×** | | |\n`);
+  const m = await benchExportMemory();
+  console.log('### Exporter peak RSS (fresh process each; emulator and OSS server in another process)\n');
+  console.log('| records | hours (records/hour) | heap | pages | elapsed | records/s | peak heap used | peak RSS |\n|---|---|---|---|---|---|---|---|');
+  for (const run of m) console.log(`| ${fmt(run.size)} | ${run.hours} (${fmt(run.size / run.hours)}) | ${run.heap} | ${fmt(run.pages)} | ${fmt(run.elapsedMs / 1000, 1)} s | ${fmt(run.size / (run.elapsedMs / 1000))} | ${fmt(run.maxHeapUsedMb, 1)} MB | **${fmt(run.maxRssMb, 1)} MB** |`);
+  const [small, , large] = m;
+  if (small && large) console.log(`\n1M ÷ 100k peak RSS at the same density: **${fmt(large.maxRssMb / small.maxRssMb, 2)}×** (target ≤ 1.3×; absolute target ≤ 256 MB)`);
+}

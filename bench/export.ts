@@ -50,7 +50,7 @@ interface RunResult {
 }
 
 /** The heap cap s.yaml sets for the export function (NODE_OPTIONS). */
-export const EXPORT_HEAP_FLAGS = ['--max-old-space-size=160'];
+export const EXPORT_HEAP_FLAGS = ['--max-old-space-size=128'];
 
 async function runExporter(servers: Servers, hours: number, qps: number, concurrency: number, nodeFlags: string[] = []): Promise<RunResult> {
   const child = spawn(
@@ -58,7 +58,10 @@ async function runExporter(servers: Servers, hours: number, qps: number, concurr
     [...nodeFlags, await exporterEntry(), '--aiccs', servers.aiccsUrl, '--oss', servers.ossUrl, '--instance', BENCH_INSTANCE, '--from', String(BENCH_FROM), '--hours', String(hours), '--qps', String(qps), '--concurrency', String(concurrency)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code, signal) => reject(new Error(`exporter exited (${signal ?? code}) without a result; flags ${nodeFlags.join(' ') || 'none'}`)));
+  });
   return JSON.parse(line) as RunResult;
 }
 

@@ -54,6 +54,12 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
   EXPORT_PART_SIZE_BYTES: int(100 * 1024, 5 * 1024 ** 3, 8 * 1024 ** 2),
   EXPORT_MAX_REFETCHES: int(0, 10, 3),
   EXPORT_LEASE_SECONDS: int(30, 86_400, 900),
+  /** Backfills longer than this are split into day ranges and fanned out. */
+  EXPORT_FANOUT_THRESHOLD_HOURS: int(1, 24 * 366, 24),
+  /** How many fanned-out ranges run at once; EXPORT_QPS is divided by it. */
+  EXPORT_FANOUT_PARALLELISM: int(1, 80, 3),
+  /** The export function's own name (fan-out invokes it); defaults to context.function.name. */
+  EXPORT_FUNCTION_NAME: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' }).optional(),
 });
 
 export type ExportConfig = AiccsConfig & {
@@ -62,6 +68,7 @@ export type ExportConfig = AiccsConfig & {
   ossBucket: string;
   ossEndpoint: string | undefined;
   qps: number;
+  fanOut: { thresholdHours: number; parallelism: number; functionName: string | undefined };
   settings: ExportSettings;
 };
 
@@ -78,6 +85,7 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
     ossBucket: parsed.OSS_BUCKET,
     ossEndpoint: parsed.OSS_ENDPOINT?.replace(/\/$/, ''),
     qps: parsed.EXPORT_QPS,
+    fanOut: Object.freeze({ thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS, parallelism: parsed.EXPORT_FANOUT_PARALLELISM, functionName: parsed.EXPORT_FUNCTION_NAME }),
     settings: Object.freeze({
       prefix: parsed.EXPORT_PREFIX,
       format: parsed.EXPORT_FORMAT,

@@ -27,6 +27,8 @@ export const BackfillEventSchema = z
     from: isoWithOffset,
     to: isoWithOffset,
     format: format.optional(),
+    /** Set by the export function on the ranges it fans out. */
+    parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
   })
   .refine((event) => Date.parse(event.to) > Date.parse(event.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
 
@@ -71,6 +73,7 @@ export function parseExportEvent(event: Buffer, allowedInstanceIds: readonly str
     instanceId: backfill.data.instanceId,
     range: { from: Date.parse(backfill.data.from), to: Date.parse(backfill.data.to) },
     ...(backfill.data.format ? { format: backfill.data.format } : {}),
+    ...(backfill.data.parentRunId ? { parentRunId: backfill.data.parentRunId } : {}),
   };
 }
 

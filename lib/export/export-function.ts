@@ -8,7 +8,9 @@ import { createLogger, type Logger } from '../log';
 import { createRateLimiter } from '../rate-limiter';
 import { loadExportConfig, type ExportConfig } from './config';
 import { parseExportEvent } from './events';
+import { fanOutRanges, toPayload, type BackfillDispatcher, type FanOutSummary } from './fan-out';
 import { runExport, type ExportSummary, type HourProgress } from './run-export';
+import { isoUtc, widenToHours } from './windows';
 
 export interface ExportFunctionOptions {
   env?: Record<string, string | undefined>;
@@ -18,6 +20,12 @@ export interface ExportFunctionOptions {
   storeFor?: (credentials: Credentials, config: ExportConfig, deadline: number) => ObjectStore;
   /** Progress after each durable hour (the local CLI draws its progress bar from it). */
   onHourDone?: (progress: HourProgress) => void;
+  /** How long backfills reach the export function again (default: the FC invoke client). */
+  dispatcherFor?: (context: FcContext, config: ExportConfig) => BackfillDispatcher;
+}
+
+function defaultDispatcher(): BackfillDispatcher {
+  throw new Error('fan-out needs a dispatcher (the FC invoke client)');
 }
 
 /** Time kept back from FC's timeout for the summary and a clean exit. */
@@ -37,7 +45,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     createPopHotlineApi({ endpoint: config.endpoint, credentials, timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts, now }),
   );
 
-  return async (event: Buffer, context: FcContext): Promise<ExportSummary> => {
+  return async (event: Buffer, context: FcContext): Promise<ExportSummary | FanOutSummary> => {
     const started = now();
     const timeoutSeconds = context.function?.timeout && context.function.timeout > 0 ? context.function.timeout : 900;
     const deadline = started + timeoutSeconds * 1000 - EXPORT_DEADLINE_MARGIN_MS;
@@ -49,10 +57,39 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
       createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => deadline, now });
     const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     log.info('export started', { run_id: runId, mode: request.mode, retry_count: context.retryCount ?? 0 });
+
+    const parallelism = config.fanOut.parallelism;
+    if (request.mode === 'backfill' && request.parentRunId === undefined) {
+      const window = widenToHours(request.range);
+      if (window.to - window.from > config.fanOut.thresholdHours * 3_600_000) {
+        // Function Compute runs the ranges in parallel; each is idempotent on its own and uses a share of the budget.
+        const dispatcher = (options.dispatcherFor ?? defaultDispatcher)(context, config);
+        const dispatched: FanOutSummary['dispatched'] = [];
+        for (const range of fanOutRanges(window, config.fanOut.thresholdHours)) {
+          const { requestId } = await dispatcher.dispatch(toPayload(request.instanceId, range, request.format, runId));
+          dispatched.push({ from: isoUtc(range.from), to: isoUtc(range.to), requestId });
+        }
+        const summary: FanOutSummary = {
+          runId,
+          mode: 'fan-out',
+          status: 'dispatched',
+          instanceId: request.instanceId,
+          window: { from: isoUtc(window.from), to: isoUtc(window.to) },
+          parallelism,
+          qpsPerRange: config.qps / parallelism,
+          dispatched,
+        };
+        log.info('export fanned out', { run_id: runId, summary });
+        return summary;
+      }
+    }
+    // A fanned-out range shares the account's budget with its siblings.
+    const qps = request.mode === 'backfill' && request.parentRunId !== undefined ? config.qps / parallelism : config.qps;
     return runExport(request, {
       api: apis.get(credentialsFromContext(context.credentials)),
       store,
-      limiter: createRateLimiter({ ratePerSecond: config.qps }),
+      limiter: createRateLimiter({ ratePerSecond: qps }),
+      qps,
       settings: config.settings,
       logger: log.child({ run_id: runId }),
       runId,

@@ -33,7 +33,7 @@ export interface ExportSettings {
 
 export type ExportRequest =
   | { mode: 'incremental'; instanceIds: readonly string[]; format?: ExportFormat }
-  | { mode: 'backfill'; instanceId: string; range: TimeRange; format?: ExportFormat };
+  | { mode: 'backfill'; instanceId: string; range: TimeRange; format?: ExportFormat; parentRunId?: string };
 
 export interface ExportDeps {
   api: HotlineSessionApi;
@@ -47,6 +47,8 @@ export interface ExportDeps {
   now?: () => number;
   /** Called after each hour is durable (for progress bars). */
   onHourDone?: (progress: HourProgress) => void;
+  /** The request budget of this run (reported in the summary). */
+  qps?: number;
   /** How much time an hour is assumed to need at least, and the slack kept at the end (defaults 10 s and 5 s). */
   timing?: { minHourBudgetMs: number; finishMarginMs: number };
 }
@@ -87,6 +89,7 @@ export interface ExportSummary {
   format: ExportFormat;
   status: 'complete' | 'partial' | 'failed';
   durationMs: number;
+  qps?: number;
   instances: InstanceSummary[];
   totals: { slices: number; pages: number; records: number; objects: number; bytes: number; retries: number; throttles: number };
 }
@@ -120,7 +123,7 @@ export async function runExport(request: ExportRequest, deps: ExportDeps): Promi
   } else {
     instances.push(await exportBackfill(request.instanceId, widenToHours(request.range), format, deps));
   }
-  const summary = summarize(request.mode, format, instances, deps.runId, now() - started);
+  const summary = { ...summarize(request.mode, format, instances, deps.runId, now() - started), ...(deps.qps !== undefined ? { qps: deps.qps } : {}) };
   deps.logger.info('export finished', { summary });
   if (summary.status === 'failed') throw new ExportFailedError(summary);
   return summary;

@@ -46,6 +46,16 @@ function env(overrides: Record<string, string> = {}) {
   };
 }
 
+/** The real handler, for events that run an export (not a fan-out): its summary typed as ExportSummary. */
+function exportRunner(options: Parameters<typeof createExportFunction>[0]) {
+  const handler = createExportFunction(options);
+  return async (...args: Parameters<typeof handler>): Promise<ExportSummary> => {
+    const summary = await handler(...args);
+    if (summary.mode === 'fan-out') throw new Error('expected an export run, got a fan-out');
+    return summary;
+  };
+}
+
 const timerEvent = (payload = '') => Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly', payload }));
 const backfillEvent = (body: Record<string, unknown>) => Buffer.from(JSON.stringify(body));
 const exportContext = (timeoutSeconds = 900) => aContext({ function: { name: 'aiccs-export', handler: 'index.handler', memory: 1024, timeout: timeoutSeconds } });
@@ -86,7 +96,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     clearBucket();
     emulator.setFaults({ throttleRate: 0.2, systemErrorRate: 0.05, resetRate: 0.02 });
     oss.setFaults({ unavailableRate: 0.1 });
-    const handler = createExportFunction({ env: env({ EXPORT_INSTANCE_IDS: `${A},${B}` }), logger: log.logger, now: () => NOW });
+    const handler = exportRunner({ env: env({ EXPORT_INSTANCE_IDS: `${A},${B}` }), logger: log.logger, now: () => NOW });
 
     const summary = await handler(timerEvent(), exportContext());
 
@@ -111,7 +121,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
 
   it('gives readers the same records, none twice, when the window runs again', async () => {
     const before = readExport(oss, BUCKET, PREFIX, A);
-    const handler = createExportFunction({ env: env(), logger: log.logger, now: () => NOW });
+    const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
 
     const summary = await handler(backfillEvent({ instanceId: A, from: '2026-11-20T00:00:00Z', to: '2026-11-20T06:00:00Z' }), exportContext());
 
@@ -125,7 +135,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
   });
 
   it('writes CSV when a backfill asks for it, replacing the partition cleanly', async () => {
-    const handler = createExportFunction({ env: env(), logger: log.logger, now: () => NOW });
+    const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
     await handler(backfillEvent({ instanceId: A, from: '2026-11-20T01:00:00Z', to: '2026-11-20T02:00:00Z', format: 'csv' }), exportContext());
     const contents = readExport(oss, BUCKET, PREFIX, A);
     const hour01 = contents.manifests.find((manifest) => manifest.partition.hour === '01');
@@ -147,7 +157,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
       },
       child: () => logger,
     };
-    const handler = createExportFunction({ env: env({ EXPORT_INSTANCE_IDS: A }), logger, now: () => clock });
+    const handler = exportRunner({ env: env({ EXPORT_INSTANCE_IDS: A }), logger, now: () => clock });
 
     const first = await handler(timerEvent(), exportContext(60));
     expect(first.instances[0]).toMatchObject({ status: 'partial', exportedUntil: '2026-11-20T02:00:00Z' });
@@ -162,7 +172,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
 
   it('keeps the watermark consistent and exports once when two runs start at the same time', async () => {
     clearBucket();
-    const handler = createExportFunction({ env: env({ EXPORT_INSTANCE_IDS: A }), logger: log.logger, now: () => NOW });
+    const handler = exportRunner({ env: env({ EXPORT_INSTANCE_IDS: A }), logger: log.logger, now: () => NOW });
     const summaries = await Promise.all([handler(timerEvent(), exportContext()), handler(timerEvent(), exportContext())]);
     const statuses = summaries.map((summary) => summary.instances[0]?.status).sort();
     expect(statuses).toStrictEqual(['complete', 'skipped']);
@@ -180,7 +190,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
 
   it('uploads large files in parts, and aborts the upload when a part keeps failing', async () => {
     clearBucket();
-    const handler = createExportFunction({
+    const handler = exportRunner({
       env: env({ EXPORT_MULTIPART_THRESHOLD_BYTES: '102400', EXPORT_PART_SIZE_BYTES: '102400' }),
       logger: log.logger,
       now: () => NOW,
@@ -209,7 +219,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     oss.putObject(BUCKET, `${PREFIX}/_state/instance=${A}.json`, JSON.stringify({ instanceId: A, watermark: '2026-11-20T01:00:00Z', updatedAt: '2026-11-20T01:10:00Z', runId: 'r0' }));
     emulator.resetStats();
     const requestsBefore = Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0);
-    const handler = createExportFunction({ env: env(), logger: log.logger, now: () => NOW });
+    const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
     for (const event of [Buffer.from('not json'), backfillEvent({ instanceId: A, from: '2026-11-20', to: '2026-11-21' }), timerEvent('{"bogus":1}')]) {
       await expect(handler(event, exportContext())).rejects.toBeInstanceOf(InvalidExportEventError);
     }

@@ -1,18 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FcContext, FcCredentials } from '../../lib/fc/types';
+import { NonceCache } from '../aiccs/nonce-cache';
+import type { AccessKey } from './access-keys';
+import { createAsyncInvocations, type AsyncInvocationRecord } from './async-invocations';
 import { newRequestId, toHttpTriggerEvent } from './http-trigger-event';
+import { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES, createInvokeApi, matchInvokePath } from './invoke-api';
+import { readBody, runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
-export type FcEventHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
-
-export interface GatewayFunction {
-  handler: FcEventHandler;
-  /** FC `timeout` in seconds (context.function.timeout); the gateway enforces it. */
-  timeoutSeconds?: number;
-  memoryMb?: number;
-  /** What context.credentials carries: the function role's STS triple. */
-  credentials?: FcCredentials;
-}
+export type { FcEventHandler, GatewayFunction } from './invocation';
 
 export interface FcGatewayOptions {
   host?: string;
@@ -23,16 +18,35 @@ export interface FcGatewayOptions {
   functions: Record<string, GatewayFunction>;
   accountId?: string;
   region?: string;
-  /** Largest request body accepted, like FC's own limit. */
+  /** Largest HTTP trigger request body accepted, like FC's own limit. */
   maxBodyBytes?: number;
   now?: () => number;
+  /**
+   * Keys the invoke APIs accept. Default: the credentials configured on
+   * `functions` (so one local function can invoke another with its own
+   * context.credentials). An STS key must present its token.
+   */
+  credentials?: ReadonlyArray<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined }>;
+  /** FC 2.0 addressing: service → fc2 function name → gateway function name. `service$function` gateway names also work. */
+  fc2Services?: Record<string, Record<string, string>>;
+  /** Retries of a failed async invocation (FC: 0–8, default 3); default 0 locally. */
+  maxAsyncRetryAttempts?: number;
+  /** Pause before each async retry; default 1000 ms. */
+  asyncRetryDelayMs?: number;
+  /** Allowed clock difference of signed requests (x-acs-date / Date); default 15 minutes. */
+  maxClockSkewMs?: number;
 }
 
 export interface FcGateway {
   url: string;
   port: number;
-  /** Invocations so far per function name. */
+  /** Invocations so far per function name (each async attempt counts). */
   readonly invocations: Readonly<Record<string, number>>;
+  /** Every async invocation accepted so far (the most recent 1000), oldest first. */
+  asyncInvocations(): AsyncInvocationRecord[];
+  /** Resolves when no async invocation is running. */
+  waitForAsyncIdle(): Promise<void>;
+  /** Stops listening; running async invocations are not awaited (call waitForAsyncIdle first). */
   close(): Promise<void>;
 }
 
@@ -41,33 +55,43 @@ export interface FcGateway {
  * exact HTTP trigger event, the handler runs in-process with a context
  * carrying the function's credentials, and its `{statusCode, headers, body,
  * isBase64Encoded}` result becomes the HTTP response.
+ *
+ * The FC 3.0 and 2.0 invoke API paths (see invoke-api.ts) are served as
+ * signed API calls instead: the raw body is the event, the return value the
+ * response body, async invocations answer 202 and run in the background.
  */
 export async function startFcGateway(options: FcGatewayOptions): Promise<FcGateway> {
   const now = options.now ?? Date.now;
   const accountId = options.accountId ?? '1234567890123456';
   const region = options.region ?? 'cn-hangzhou';
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
-  const invocations: Record<string, number> = {};
+  const env: InvocationEnv = { accountId, region, invocations: {} };
   const target = options.functions[options.httpFunction];
   if (!target) throw new Error(`httpFunction \`${options.httpFunction}\` is not among the gateway's functions`);
 
-  const invoke = async (name: string, fn: GatewayFunction, event: Buffer, requestId: string): Promise<unknown> => {
-    invocations[name] = (invocations[name] ?? 0) + 1;
-    const timeoutSeconds = fn.timeoutSeconds ?? 30;
-    const context = buildContext(name, fn, requestId, accountId, region);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
-    });
-    try {
-      return await Promise.race([fn.handler(event, context), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const keys = new Map<string, AccessKey>();
+  for (const key of options.credentials ?? Object.values(options.functions).map((fn) => fn.credentials ?? {})) {
+    if (key.accessKeyId && key.accessKeySecret) keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
+  }
+  const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
+  const asyncInvocations = createAsyncInvocations({ maxRetryAttempts: options.maxAsyncRetryAttempts ?? 0, retryDelayMs: options.asyncRetryDelayMs ?? 1000 });
+  const serveInvokeApi = createInvokeApi({
+    env,
+    functions: options.functions,
+    fc2Services: options.fc2Services ?? {},
+    lookup: (accessKeyId) => keys.get(accessKeyId),
+    nonces: new NonceCache(2 * maxClockSkewMs),
+    maxClockSkewMs,
+    now,
+    asyncInvocations,
+    maxSyncPayloadBytes: MAX_SYNC_PAYLOAD_BYTES,
+    maxAsyncPayloadBytes: MAX_ASYNC_PAYLOAD_BYTES,
+  });
 
   const server = createServer((request, response) => {
-    void serveHttpTrigger(request, response).catch((error: unknown) => {
+    const invokeTarget = matchInvokePath(request.url ?? '/');
+    const serve = invokeTarget ? serveInvokeApi(request, response, invokeTarget) : serveHttpTrigger(request, response);
+    void serve.catch((error: unknown) => {
       if (!response.headersSent) sendFcError(response, error);
       else response.destroy();
     });
@@ -82,7 +106,7 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     const started = now();
     const requestId = newRequestId(started);
     const event = toHttpTriggerEvent(request, body, { accountId, region, triggerId: 'local-http', requestId, now: started });
-    const result = await invoke(options.httpFunction, target, Buffer.from(JSON.stringify(event)), requestId);
+    const result = await runFunction(env, options.httpFunction, target, Buffer.from(JSON.stringify(event)), requestId);
     writeTriggerResult(response, result, requestId);
   };
 
@@ -94,45 +118,15 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
-    invocations,
+    invocations: env.invocations,
+    asyncInvocations: () => asyncInvocations.records(),
+    waitForAsyncIdle: () => asyncInvocations.waitForIdle(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-}
-
-class FunctionTimeoutError extends Error {
-  override name = 'FunctionTimeoutError';
-  constructor(seconds: number) {
-    super(`Function timed out after ${seconds} s`);
-  }
-}
-
-function buildContext(name: string, fn: GatewayFunction, requestId: string, accountId: string, region: string): FcContext {
-  return {
-    requestId,
-    credentials: { ...(fn.credentials ?? {}) },
-    function: { name, handler: 'index.handler', memory: fn.memoryMb ?? 512, timeout: fn.timeoutSeconds ?? 30 },
-    region,
-    accountId,
-    retryCount: 0,
-    logger: console,
-  };
-}
-
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 interface TriggerResult {

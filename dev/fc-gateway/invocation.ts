@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import type { FcContext, FcCredentials } from '../../lib/fc/types';
+
+export type FcEventHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
+
+export interface GatewayFunction {
+  handler: FcEventHandler;
+  /** FC `timeout` in seconds (context.function.timeout); the gateway enforces it. */
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  /** What context.credentials carries: the function role's STS triple. */
+  credentials?: FcCredentials;
+}
+
+export class FunctionTimeoutError extends Error {
+  override name = 'FunctionTimeoutError';
+  constructor(seconds: number) {
+    super(`Function timed out after ${seconds} s`);
+  }
+}
+
+export interface InvocationEnv {
+  accountId: string;
+  region: string;
+  /** Invocations so far per function name, mutated in place. */
+  invocations: Record<string, number>;
+}
+
+/**
+ * Runs one handler invocation in-process, like FC would: a context with the
+ * function's credentials and timeout, and the timeout enforced.
+ */
+export async function runFunction(env: InvocationEnv, name: string, fn: GatewayFunction, event: Buffer, requestId: string, retryCount = 0): Promise<unknown> {
+  env.invocations[name] = (env.invocations[name] ?? 0) + 1;
+  const timeoutSeconds = fn.timeoutSeconds ?? 30;
+  const context: FcContext = {
+    requestId,
+    credentials: { ...(fn.credentials ?? {}) },
+    function: { name, handler: 'index.handler', memory: fn.memoryMb ?? 512, timeout: timeoutSeconds },
+    region: env.region,
+    accountId: env.accountId,
+    retryCount,
+    logger: console,
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([fn.handler(event, context), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The request body, or undefined once it exceeds `maxBytes` (the rest is drained, not kept). */
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}

@@ -58,6 +58,12 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
   EXPORT_FANOUT_THRESHOLD_HOURS: int(1, 24 * 366, 24),
   /** How many fanned-out ranges run at once; EXPORT_QPS is divided by it. */
   EXPORT_FANOUT_PARALLELISM: int(1, 80, 3),
+  /** Where fan-out invokes the export function; default https://<account>.<region>.fc.aliyuncs.com (the local stack points it at its gateway). */
+  EXPORT_INVOKE_ENDPOINT: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin' })
+    .optional(),
   /** The export function's own name (fan-out invokes it); defaults to context.function.name. */
   EXPORT_FUNCTION_NAME: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' }).optional(),
 });
@@ -68,7 +74,7 @@ export type ExportConfig = AiccsConfig & {
   ossBucket: string;
   ossEndpoint: string | undefined;
   qps: number;
-  fanOut: { thresholdHours: number; parallelism: number; functionName: string | undefined };
+  fanOut: { thresholdHours: number; parallelism: number; functionName: string | undefined; invokeEndpoint: string | undefined };
   settings: ExportSettings;
 };
 
@@ -85,7 +91,7 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
     ossBucket: parsed.OSS_BUCKET,
     ossEndpoint: parsed.OSS_ENDPOINT?.replace(/\/$/, ''),
     qps: parsed.EXPORT_QPS,
-    fanOut: Object.freeze({ thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS, parallelism: parsed.EXPORT_FANOUT_PARALLELISM, functionName: parsed.EXPORT_FUNCTION_NAME }),
+    fanOut: Object.freeze({ thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS, parallelism: parsed.EXPORT_FANOUT_PARALLELISM, functionName: parsed.EXPORT_FUNCTION_NAME, invokeEndpoint: parsed.EXPORT_INVOKE_ENDPOINT }),
     settings: Object.freeze({
       prefix: parsed.EXPORT_PREFIX,
       format: parsed.EXPORT_FORMAT,

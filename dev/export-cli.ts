@@ -1,17 +1,24 @@
 /**
  * `npm run export -- --instance <id> --from <iso> --to <iso> [--format csv]`:
- * exports a range from the running local stack's AICCS emulator into its OSS
- * server (disk-backed under .data/oss), with a progress bar on a terminal
- * and plain progress lines otherwise, then prints the summary.
+ * invokes the export function of the running local stack through its FC
+ * gateway (the FC 3.0 InvokeFunction API, signed), exactly as another
+ * function or a scheduler would. Ranges over 24 hours fan out into
+ * asynchronous day-range invocations that the gateway runs in-process.
+ * Progress comes from the partition manifests appearing under .data/oss: a
+ * progress bar on a terminal, plain lines otherwise; the summary at the end.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from './aiccs';
 import { readLocalStack } from './local-stack';
-import { createExportFunction } from '../lib/export/export-function';
-import type { HourProgress } from '../lib/export/run-export';
-import { createLogger } from '../lib/log';
+import { resolveCredentialSource } from '../lib/client/credential-source';
+import { createFc3Invoker } from '../lib/client/fc3-invoker';
+import { hourlySlices, widenToHours } from '../lib/export/windows';
+import { manifestKey, partitionOf } from '../lib/export/object-keys';
 
 const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv]';
+const root = new URL('..', import.meta.url).pathname;
 
 async function main() {
   const { values } = parseArgs({
@@ -19,44 +26,62 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(`${usage}\n`);
   const stack = readLocalStack();
-  const instanceId = values.instance ?? stack.instanceIds[0];
+  const instanceId = values.instance ?? stack.instanceIds[0] ?? '';
   if (!values.from || !values.to) throw new Error(`--from and --to are required\n${usage}`);
+  const from = Date.parse(values.from);
+  const to = Date.parse(values.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) throw new Error(`--from and --to must be ISO 8601 times with --to after --from\n${usage}`);
+
+  const hours = hourlySlices(widenToHours({ from, to }));
+  const started = Date.now();
+  const manifestPath = (hourStart: number) => join(root, '.data', 'oss', stack.ossBucket, manifestKey(stack.exportPrefix, instanceId, partitionOf(hourStart)));
+  const doneHours = () => hours.filter((hour) => existsSync(manifestPath(hour.from)) && statSync(manifestPath(hour.from)).mtimeMs >= started - 1000).length;
 
   const tty = process.stderr.isTTY === true;
-  const started = Date.now();
-  const onHourDone = (progress: HourProgress) => {
-    const elapsed = (Date.now() - started) / 1000;
-    const rate = Math.round(progress.records / Math.max(elapsed, 0.001));
+  let lastDone = -1;
+  const draw = () => {
+    const done = doneHours();
+    if (done === lastDone) return done;
+    lastDone = done;
     if (tty) {
       const width = 30;
-      const filled = Math.round((progress.hoursDone / progress.hoursTotal) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.hoursDone}/${progress.hoursTotal} hours  ${progress.records.toLocaleString('en-US')} records  ${rate.toLocaleString('en-US')}/s  `);
+      const filled = Math.round((done / hours.length) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${hours.length} hours  ${((Date.now() - started) / 1000).toFixed(1)} s  `);
     } else {
-      process.stderr.write(`exported ${progress.hour}  ${progress.hoursDone}/${progress.hoursTotal} hours  ${progress.records} records\n`);
+      process.stderr.write(`${done}/${hours.length} hours exported\n`);
     }
+    return done;
   };
-  const handler = createExportFunction({
-    env: {
-      AICCS_ENDPOINT: stack.aiccsUrl,
-      EXPORT_INSTANCE_IDS: stack.instanceIds.join(','),
-      OSS_REGION: stack.ossRegion,
-      OSS_BUCKET: stack.ossBucket,
-      OSS_ENDPOINT: stack.ossUrl,
-      EXPORT_PREFIX: stack.exportPrefix,
-      EXPORT_QPS: process.env['EXPORT_QPS'] ?? '20',
-      LOG_LEVEL: 'warn',
-    },
-    logger: createLogger({ service: 'aiccs-export', level: 'warn', sink: (line) => process.stderr.write(line) }),
-    onHourDone,
-  });
-  const event = { instanceId, from: values.from, to: values.to, ...(values.format ? { format: values.format } : {}) };
-  const summary = await handler(Buffer.from(JSON.stringify(event)), {
-    requestId: `local-export-${started}`,
-    credentials: { ...DEMO_CREDENTIALS },
-    function: { name: 'aiccs-export', timeout: 24 * 3600 },
-  });
+  const timer = setInterval(draw, 250);
+
+  const invoker = createFc3Invoker({ endpoint: new URL(stack.gatewayUrl), credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 3_600_000 });
+  const payload = { instanceId, from: values.from, to: values.to, ...(values.format ? { format: values.format } : {}) };
+  const result = await invoker.invoke('aiccs-export', Buffer.from(JSON.stringify(payload)), { async: false });
+  const body = JSON.parse(result.body.toString('utf8') || '{}') as { mode?: string; dispatched?: unknown[]; errorMessage?: string };
+  if (result.headers['x-fc-error-type']) {
+    clearInterval(timer);
+    throw new Error(`the export function failed: ${body.errorMessage ?? result.body.toString('utf8').slice(0, 500)}`);
+  }
+  if (body.mode === 'fan-out') {
+    process.stderr.write(`${tty ? '\n' : ''}fanned out into ${body.dispatched?.length ?? 0} asynchronous day-range invocations; waiting for them\n`);
+    // The children run inside `npm start`; their manifests show their progress.
+    let idleSince = Date.now();
+    let previous = -1;
+    while (draw() < hours.length) {
+      const done = doneHours();
+      if (done !== previous) {
+        previous = done;
+        idleSince = Date.now();
+      } else if (Date.now() - idleSince > 120_000) {
+        throw new Error(`no progress for 2 minutes at ${done}/${hours.length} hours; see the npm start terminal for the failed ranges`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  clearInterval(timer);
+  draw();
   if (tty) process.stderr.write('\n');
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   process.stderr.write(`Files are under .data/oss/${stack.ossBucket}/${stack.exportPrefix}/instance=${instanceId}/\n`);
 }
 

@@ -38,6 +38,8 @@ async function main() {
     OSS_BUCKET,
     OSS_ENDPOINT: oss.url,
     EXPORT_PREFIX,
+    // Fan-out backfills invoke the export function through this gateway, as they would through FC.
+    EXPORT_INVOKE_ENDPOINT: `http://127.0.0.1:${gatewayPort}`,
   });
   process.env['LOG_LEVEL'] ??= 'info';
   const load = (bundle: string) => (createRequire(import.meta.url)(bundle) as { handler: FcEventHandler }).handler;

@@ -15,7 +15,8 @@ await rm(outRoot, { recursive: true, force: true });
 const overBudget = [];
 for (const name of names) {
   const outfile = join(outRoot, name, 'index.js');
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: [join(functionsDir, name, 'index.ts')],
     outfile,
     bundle: true,
@@ -30,6 +31,9 @@ for (const name of names) {
     alias: { 'iconv-lite': join(root, 'scripts', 'shims', 'iconv-lite.cjs') },
     logLevel: 'warning',
   });
+  // The local stack and the tests must never ship.
+  const leaked = Object.keys(result.metafile.inputs).filter((input) => /^(dev|test|bench)\//.test(input));
+  if (leaked.length > 0) overBudget.push(`dist/${name}/index.js bundles development code: ${leaked.join(', ')}`);
   const { size } = await stat(outfile);
   console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB (budget ${(BUDGET_BYTES / 1024).toFixed(0)} KiB)`);
   if (size > BUDGET_BYTES) overBudget.push(`dist/${name}/index.js is ${size} bytes, over the ${BUDGET_BYTES}-byte budget by ${size - BUDGET_BYTES}`);
@@ -38,6 +42,6 @@ for (const name of names) {
 await mkdir(outRoot, { recursive: true });
 await writeFile(join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
 if (overBudget.length > 0) {
-  console.error(`Bundle size budget exceeded:\n  ${overBudget.join('\n  ')}`);
+  console.error(`Bundle check failed:\n  ${overBudget.join('\n  ')}`);
   process.exit(1);
 }

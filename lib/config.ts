@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import type { LogLevel } from './log';
+import type { PhoneMaskingOptions } from './records/phone-masking';
 
 /** AICCS instance ids end up in API calls, logs and OSS keys: a strict character set keeps them inert. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -55,6 +56,8 @@ export const AiccsEnvSchema = z.object({
   // The API doc's description says epoch milliseconds while its examples show seconds (UNCONFIRMED).
   AICCS_TIME_UNIT: z.enum(['ms', 's']).optional().transform((value) => value ?? 'ms'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().transform((value): LogLevel => value ?? 'info'),
+  PHONE_MASKING: z.enum(['none', 'mask', 'hash']).optional().transform((value) => value ?? 'none'),
+  PHONE_HASH_KEY: z.string().min(16, { message: 'expected at least 16 characters (an HMAC key)' }).optional(),
 });
 
 export const QueryEnvSchema = AiccsEnvSchema.extend({
@@ -63,6 +66,7 @@ export const QueryEnvSchema = AiccsEnvSchema.extend({
 });
 
 export type AiccsConfig = {
+  phoneMasking: PhoneMaskingOptions;
   endpoint: string;
   sourceTimeZone: string;
   timeoutMs: number;
@@ -90,7 +94,9 @@ export function loadQueryConfig(env: Record<string, string | undefined> = proces
 }
 
 export function toAiccsConfig(env: z.output<typeof AiccsEnvSchema>): AiccsConfig {
+  if (env.PHONE_MASKING === 'hash' && !env.PHONE_HASH_KEY) throw new ConfigError('PHONE_HASH_KEY', 'is required when PHONE_MASKING=hash');
   return {
+    phoneMasking: { mode: env.PHONE_MASKING, hashKey: env.PHONE_HASH_KEY },
     endpoint: env.AICCS_ENDPOINT.replace(/\/$/, ''),
     sourceTimeZone: env.SOURCE_TIMEZONE,
     timeoutMs: env.AICCS_TIMEOUT_MS,

@@ -23,7 +23,7 @@ export interface LoggerOptions {
 }
 
 // Keys whose values must never be written, whatever a caller passes.
-const SECRET_KEYS = new Set(['accessKeySecret', 'securityToken', 'stsToken', 'credentials', 'authorization', 'signature']);
+const SECRET_KEYS = new Set(['accessKeySecret', 'securityToken', 'stsToken', 'credentials', 'authorization', 'signature', 'hashKey', 'phoneMasking']);
 
 /** Creates a JSON-lines logger: one object per line, fixed keys first. */
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {

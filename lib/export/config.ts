@@ -106,6 +106,7 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
       partSizeBytes: parsed.EXPORT_PART_SIZE_BYTES,
       maxRefetches: parsed.EXPORT_MAX_REFETCHES,
       leaseSeconds: parsed.EXPORT_LEASE_SECONDS,
+      phoneMasking: { mode: parsed.PHONE_MASKING, hashKey: parsed.PHONE_HASH_KEY },
     }),
   });
 }

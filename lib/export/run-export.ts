@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { RateLimiter } from '../rate-limiter';
 import { RECORD_SCHEMA_VERSION } from '../records/call-record';
 import type { Anomalies } from '../records/normalize';
+import { createPhoneMasker, type PhoneMaskingOptions } from '../records/phone-masking';
 import { serializeRecord } from './data-files';
 import { fetchSlice, IncompleteSliceError } from './fetch-slice';
 import { acquireLease, LeaseLostError, type Lease } from './lease';
@@ -27,6 +28,8 @@ export interface ExportSettings {
   partSizeBytes: number;
   maxRefetches: number;
   leaseSeconds: number;
+  /** PHONE_MASKING for the exported records. */
+  phoneMasking?: PhoneMaskingOptions;
   /** Largest TotalCount one filter may have before a slice is split (the API's depth, 50,000). */
   maxRecordsPerFilter?: number;
 }
@@ -325,6 +328,7 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
   const { settings, store } = deps;
   const anomalies: Anomalies = {};
   const files: DataFileEntry[] = [];
+  const mask = createPhoneMasker(settings.phoneMasking ?? { mode: 'none' });
   let sourceTotal = 0;
   let records = 0;
   const pending: TimeRange[] = [hour];
@@ -344,7 +348,7 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
       ...(settings.maxRecordsPerFilter !== undefined ? { maxRecordsPerFilter: settings.maxRecordsPerFilter } : {}),
       format: run.format,
       fileLimits: { maxRecords: settings.maxObjectRecords, maxBytes: settings.maxObjectBytes },
-      serialize: (record) => serializeRecord(record, run.format),
+      serialize: (record) => serializeRecord(mask(record), run.format),
       onRefetch: (info) => {
         run.summary.refetches++;
         deps.logger.warn('records moved during paging; reading the slice again', { instance_id: run.instanceId, from: isoUtc(info.range.from), to: isoUtc(info.range.to), expected: info.expected, unique: info.unique, recount: info.recount });

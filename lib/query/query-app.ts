@@ -8,7 +8,8 @@ import { CONTENT_TYPES, negotiateRecordFormat, type RecordFormat } from '../http
 import { toProblemResponse } from '../http/problem';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
 import type { Logger } from '../log';
-import { RECORD_SCHEMA_VERSION } from '../records/call-record';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../records/call-record';
+import { createPhoneMasker } from '../records/phone-masking';
 import { parseQueryFilter, type QueryFilter } from '../records/filter';
 import type { Anomalies } from '../records/normalize';
 import { toCsv, toNdjson } from '../records/serialize';
@@ -39,6 +40,7 @@ let openApiText: string | undefined;
  */
 export function createQueryApp(deps: QueryAppDeps): HttpApp {
   const now = deps.now ?? Date.now;
+  const mask = deps.config.phoneMasking.mode === 'none' ? undefined : createPhoneMasker(deps.config.phoneMasking);
   return async (request, invocation) => {
     const started = now();
     const metrics: RequestMetrics = { route: 'unknown', stats: newCallStats(), anomalies: {} };
@@ -46,7 +48,7 @@ export function createQueryApp(deps: QueryAppDeps): HttpApp {
     let response: HttpResponse;
     let failure: unknown;
     try {
-      response = await route(request, invocation, deps, metrics);
+      response = await route(request, invocation, deps, metrics, mask);
     } catch (error) {
       failure = error;
       response = toProblemResponse(error, invocation.requestId);
@@ -58,12 +60,14 @@ export function createQueryApp(deps: QueryAppDeps): HttpApp {
   };
 }
 
-async function route(request: HttpRequest, invocation: Invocation, deps: QueryAppDeps, metrics: RequestMetrics): Promise<HttpResponse> {
+type Masker = ((record: NormalizedCallRecord) => NormalizedCallRecord) | undefined;
+
+async function route(request: HttpRequest, invocation: Invocation, deps: QueryAppDeps, metrics: RequestMetrics, mask: Masker): Promise<HttpResponse> {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
   if (path === '/' || path === '') {
     metrics.route = 'POST /';
     if (request.method !== 'POST') throw new MethodNotAllowedError(request.method, '/', ['POST']);
-    return handleQuery(request, invocation, deps, metrics);
+    return handleQuery(request, invocation, deps, metrics, mask);
   }
   if (path === '/openapi.json') {
     metrics.route = 'GET /openapi.json';
@@ -74,7 +78,7 @@ async function route(request: HttpRequest, invocation: Invocation, deps: QueryAp
   throw new RouteNotFoundError(path.slice(0, 200));
 }
 
-async function handleQuery(request: HttpRequest, invocation: Invocation, deps: QueryAppDeps, metrics: RequestMetrics): Promise<HttpResponse> {
+async function handleQuery(request: HttpRequest, invocation: Invocation, deps: QueryAppDeps, metrics: RequestMetrics, mask: Masker): Promise<HttpResponse> {
   // Everything a caller can get wrong is checked before AICCS is called.
   const format = negotiateRecordFormat(request.headers['accept']);
   const parsed = parseQueryFilter(readJsonBody(request));
@@ -89,6 +93,7 @@ async function handleQuery(request: HttpRequest, invocation: Invocation, deps: Q
     deadline: invocation.deadline,
     stats: metrics.stats,
     anomalies: metrics.anomalies,
+    ...(mask ? { mask } : {}),
   });
   metrics.records = result.records.length;
   return render(result, format);

@@ -20,6 +20,8 @@ export interface RunQueryDeps {
   deadline: number;
   stats: CallStats;
   anomalies: Anomalies;
+  /** PHONE_MASKING applied to every record returned. */
+  mask?: (record: NormalizedCallRecord) => NormalizedCallRecord;
 }
 
 /**
@@ -29,11 +31,13 @@ export interface RunQueryDeps {
  * @throws AppError (upstream failures mapped by toUpstreamAppError)
  */
 export async function runQuery(filter: QueryFilter & { instanceId: string }, deps: RunQueryDeps): Promise<QueryResult> {
+  let result: QueryResult;
   try {
-    return filter.all ? await queryAllPages(filter, deps) : await queryOnePage(filter, deps);
+    result = filter.all ? await queryAllPages(filter, deps) : await queryOnePage(filter, deps);
   } catch (error) {
     throw toUpstreamAppError(error, filter.instanceId);
   }
+  return deps.mask ? { ...result, records: result.records.map(deps.mask) } : result;
 }
 
 async function fetchPage(filter: QueryFilter & { instanceId: string }, pageNo: number, pageSize: number, deps: RunQueryDeps): Promise<HotlinePage> {

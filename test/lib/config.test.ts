@@ -7,6 +7,7 @@ const minimal = { AICCS_INSTANCE_IDS: 'ccc_xp_pre-cn-abc123' };
 describe('loadQueryConfig', () => {
   it('fills defaults', () => {
     expect(loadQueryConfig(minimal)).toStrictEqual({
+      phoneMasking: { mode: 'none', hashKey: undefined },
       endpoint: 'https://aiccs.aliyuncs.com',
       sourceTimeZone: 'Asia/Shanghai',
       timeoutMs: 10_000,

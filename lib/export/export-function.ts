@@ -70,12 +70,14 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     const started = now();
     const timeoutSeconds = context.function?.timeout && context.function.timeout > 0 ? context.function.timeout : 900;
     const deadline = started + timeoutSeconds * 1000 - EXPORT_DEADLINE_MARGIN_MS;
+    // OSS calls may use the margin: publishing a manifest, advancing the watermark or releasing a lease must not fail for lack of a retry.
+    const hardDeadline = started + timeoutSeconds * 1000 - 2_000;
     const log = logger.child({ request_id: context.requestId });
     // Fails fast on a bad event: nothing is read or written before this.
     const request = parseExportEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)), config.instanceIds);
     const credentials = credentialsFromContext(context.credentials) ?? (await createDefaultChainProvider().getCredentials());
-    const store = options.storeFor?.(credentials, config, deadline) ??
-      createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => deadline, now });
+    const store = options.storeFor?.(credentials, config, hardDeadline) ??
+      createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => hardDeadline, now });
     const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     log.info('export started', { run_id: runId, mode: request.mode, retry_count: context.retryCount ?? 0 });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NonceCache } from '../aiccs/nonce-cache';
+import { verifyAcs3Request } from './acs3-signature';
 import type { AccessKey } from './access-keys';
 import { createAsyncInvocations, type AsyncInvocationRecord } from './async-invocations';
 import { newRequestId, toHttpTriggerEvent } from './http-trigger-event';
@@ -15,6 +16,8 @@ export interface FcGatewayOptions {
   port?: number;
   /** The function behind the HTTP trigger. */
   httpFunction: string;
+  /** The HTTP trigger's authType: `anonymous` (default locally) or `function` (ACS3-signed requests only, as on FC). */
+  httpAuthType?: 'anonymous' | 'function';
   functions: Record<string, GatewayFunction>;
   accountId?: string;
   region?: string;
@@ -97,11 +100,19 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     });
   });
 
+  const triggerNonces = new NonceCache(2 * maxClockSkewMs);
   const serveHttpTrigger = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request, maxBodyBytes);
     if (body === undefined) {
       response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
       return;
+    }
+    if (options.httpAuthType === 'function') {
+      const check = verifyAcs3Request({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body }, { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces });
+      if (!check.ok) {
+        response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: check.code, ErrorMessage: check.message }));
+        return;
+      }
     }
     const started = now();
     const requestId = newRequestId(started);

@@ -1,14 +1,12 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TransportSettings } from './client-core';
 import { InvokeTransportError } from './errors';
 import type { InvokeResult, Invoker } from './invoker';
 
-const API_VERSION = '2023-03-30';
+import { acs3Encode, signAcs3 } from './acs3-signer';
 
-/** RFC 3986 percent-encoding (ACS3 canonical URI and query). */
-const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+const API_VERSION = '2023-03-30';
 
 /**
  * A lean FC 3.0 InvokeFunction transport: one signed POST with node:https.
@@ -20,29 +18,18 @@ export function createAcs3Invoker(settings: TransportSettings, now: () => number
   return {
     async invoke(functionName, payload, options): Promise<InvokeResult> {
       const credentials = settings.credentials.kind === 'static' ? settings.credentials.credentials : await settings.credentials.provider.getCredentials();
-      const path = `/${API_VERSION}/functions/${encode(functionName)}/invocations`;
-      const query = `qualifier=${encode(settings.qualifier)}`;
-      const headers: Record<string, string> = {
-        host: settings.endpoint.host,
-        'content-type': 'application/octet-stream',
-        'x-acs-action': 'InvokeFunction',
-        'x-acs-version': API_VERSION,
-        'x-acs-date': new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        'x-acs-signature-nonce': randomUUID(),
-        'x-acs-content-sha256': createHash('sha256').update(payload).digest('hex'),
-        'x-fc-invocation-type': options.async ? 'Async' : 'Sync',
-      };
-      if (credentials.securityToken) headers['x-acs-security-token'] = credentials.securityToken;
-      // Signed: host, content-type and every x-acs-* header, sorted (x-fc-* travel unsigned, as the SDK sends them).
-      const signed = Object.keys(headers)
-        .filter((name) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'))
-        .sort();
-      const canonical = ['POST', path, query, signed.map((name) => `${name}:${headers[name]?.trim()}\n`).join(''), signed.join(';'), headers['x-acs-content-sha256']].join('\n');
-      const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`;
-      const signature = createHmac('sha256', credentials.accessKeySecret).update(stringToSign).digest('hex');
-      headers['authorization'] = `ACS3-HMAC-SHA256 Credential=${credentials.accessKeyId},SignedHeaders=${signed.join(';')},Signature=${signature}`;
+      const url = new URL(`/${API_VERSION}/functions/${acs3Encode(functionName)}/invocations?qualifier=${acs3Encode(settings.qualifier)}`, settings.endpoint);
+      const headers = signAcs3({
+        method: 'POST',
+        url,
+        body: payload,
+        credentials,
+        now: now(),
+        // x-fc-* travel unsigned, as the SDK sends them.
+        headers: { 'content-type': 'application/octet-stream', 'x-acs-action': 'InvokeFunction', 'x-acs-version': API_VERSION, 'x-fc-invocation-type': options.async ? 'Async' : 'Sync' },
+      });
       headers['content-length'] = String(payload.length);
-      return send(new URL(`${path}?${query}`, settings.endpoint), headers, payload, settings.timeoutMs, functionName);
+      return send(url, headers, payload, settings.timeoutMs, functionName);
     },
   };
 }

@@ -51,7 +51,7 @@ describe('export chaos', () => {
     const random = mulberry(seed);
     const between = (low: number, high: number) => low + random() * (high - low);
     const store = new RecordStore();
-    store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed, from: START, to: END, count: 400 + Math.floor(random() * 600) }));
+    store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed, from: START, to: END, count: 200 + Math.floor(random() * 300) }));
     const emulator = await startAiccsEmulator({ store, credentials: [{ ...TEST_CREDENTIALS }], requireSecurityToken: true, qps: 100_000, seed });
     const oss = await startOssServer({ credentials: [{ ...TEST_CREDENTIALS }], buckets: ['cdr-export'], seed });
     const aiccsFaults = {

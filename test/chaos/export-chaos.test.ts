@@ -44,7 +44,7 @@ afterAll(() => {
 });
 
 describe('export chaos', () => {
-  it.each(seeds)('seed %i: faults everywhere, a deadline, late records, a duplicate run: every record exactly once', async (seed) => {
+  it.each(seeds)('seed %i: faults everywhere, a deadline, late records, a duplicate run, responses slower than the timeout: every record exactly once', async (seed) => {
     console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npm test -- test/chaos)`);
     report.seeds.push(seed);
     report.scenarios++;
@@ -140,6 +140,22 @@ describe('export chaos', () => {
       await run(backfill, 900);
       check();
       expect(watermark(), `seed ${seed}`).toBe('2026-11-20T06:00:00Z');
+
+      // 4. AICCS slower than the client timeout: a run fails (or stops) without publishing anything wrong; a rerun completes.
+      const slowHandler = createExportFunction({
+        env: { AICCS_ENDPOINT: emulator.url, EXPORT_INSTANCE_IDS: INSTANCE, OSS_REGION: 'oss-cn-hangzhou', OSS_BUCKET: 'cdr-export', OSS_ENDPOINT: oss.url, EXPORT_PREFIX: 'chaos', EXPORT_QPS: '80', AICCS_MAX_ATTEMPTS: '2', AICCS_TIMEOUT_MS: '1000' },
+        logger,
+        now: () => clock,
+      });
+      emulator.setFaults({ latencyMs: 1_200 });
+      const slow = await slowHandler(backfill, aContext({ function: { timeout: 900 } })).then(
+        (result) => (result as ExportSummary).status,
+        () => 'failed',
+      );
+      expect(slow, `seed ${seed}`).not.toBe('complete');
+      emulator.setFaults({});
+      await run(backfill, 900);
+      check();
       const aiccsInjected = Object.values(emulator.stats.faultsInjected).reduce((total: number, count) => total + Number(count ?? 0), 0);
       const ossInjected = Object.values(oss.stats.faults).reduce((total: number, count) => total + Number(count ?? 0), 0);
       report.faultsInjected += aiccsInjected + ossInjected;

@@ -41,6 +41,8 @@ export interface HandlerDeps {
   wait: (ms: number) => Promise<void>;
   isClosing: () => boolean;
   onInternalError: (error: unknown) => void;
+  /** Runs just before the store is read; tests use it to make records arrive between pages. */
+  beforeQuery: ((instanceId: string, query: Readonly<Record<string, unknown>>) => void) | undefined;
   pageLimits: PageLimits;
   timeBounds: TimeBounds;
   wireStyle: WireStyle;
@@ -147,6 +149,7 @@ function answerQuery(
     tally(stats.faultsInjected, 'systemError');
     throw apiErrors.systemError();
   }
+  deps.beforeQuery?.(instanceId, query as unknown as Readonly<Record<string, unknown>>);
   const { total, page } = deps.store.query(instanceId, query, { timeBounds: deps.timeBounds });
   const data = { PageNumber: query.PageNo, PageSize: query.PageSize, TotalCount: total, CallDetailRecord: page };
   return (requestId) => serializeSuccessBody(requestId, data, deps.wireStyle);

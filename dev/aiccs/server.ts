@@ -52,6 +52,8 @@ export interface AiccsEmulatorOptions {
   maxClockSkewMs?: number;
   /** Called with unexpected exceptions (answered as 500 InternalError); default: console.error. */
   onInternalError?: (error: unknown) => void;
+  /** Called with each verified query just before the store is read (e.g. to add records mid-paging). */
+  beforeQuery?: (instanceId: string, query: Readonly<Record<string, unknown>>) => void;
 }
 
 /** A running emulator. */
@@ -115,6 +117,7 @@ export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promi
       }),
     isClosing: () => closing,
     onInternalError: opts.onInternalError ?? ((error) => console.error('[aiccs-emulator] internal error', error)),
+    beforeQuery: opts.beforeQuery,
     pageLimits: opts.pageLimits ?? 'error',
     timeBounds: opts.timeBounds ?? 'inclusive',
     wireStyle: opts.wireStyle ?? 'metadata',

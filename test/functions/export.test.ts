@@ -214,6 +214,39 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     expect(oss.incompleteUploads(BUCKET)).toStrictEqual([]);
   });
 
+  it('detects records arriving while an hour is paged, reads it again and exports them (real handler)', async () => {
+    const LATE = 'ccc_xp_pre-cn-late0001';
+    const hour = { from: Date.parse('2026-11-20T04:00:00Z'), to: Date.parse('2026-11-20T05:00:00Z') };
+    const store = new RecordStore();
+    store.add(LATE, generateCallRecords({ instanceId: LATE, seed: 31, from: hour.from, to: hour.to, count: 300 }));
+    // Newest first in API order: records landing in the hour's last minute shift every later offset page.
+    const late = generateCallRecords({ instanceId: LATE, seed: 32, from: hour.to - 60_000, to: hour.to, count: 9 }).map((record, index) => ({ ...record, Id: `arrived-mid-read-${index}` }));
+    let added = false;
+    const lateEmulator = await startAiccsEmulator({
+      store,
+      credentials: [{ ...TEST_CREDENTIALS }],
+      qps: 100_000,
+      beforeQuery: (_instanceId, query) => {
+        if (!added && query['PageNo'] === 3) {
+          added = true;
+          store.add(LATE, late);
+        }
+      },
+    });
+    try {
+      const handler = exportRunner({ env: env({ AICCS_ENDPOINT: lateEmulator.url, EXPORT_INSTANCE_IDS: LATE }), logger: log.logger, now: () => NOW });
+      const summary = await handler(backfillEvent({ instanceId: LATE, from: '2026-11-20T04:00:00Z', to: '2026-11-20T05:00:00Z' }), exportContext());
+      expect(added).toBe(true);
+      expect(summary.instances[0]).toMatchObject({ status: 'complete', records: 309 });
+      expect(summary.instances[0]?.refetches).toBeGreaterThan(0);
+      const contents = readExport(oss, BUCKET, PREFIX, LATE);
+      expect(exactlyOnceDiff(contents.ids, store.all(LATE).map((record) => record.Id))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+      expect(log.entries().some((entry) => entry['message'] === 'records moved during paging; reading the slice again')).toBe(true);
+    } finally {
+      await lateEmulator.close();
+    }
+  });
+
   it('fails fast on a bad event: nothing read, nothing written, watermark untouched', async () => {
     clearBucket();
     oss.putObject(BUCKET, `${PREFIX}/_state/instance=${A}.json`, JSON.stringify({ instanceId: A, watermark: '2026-11-20T01:00:00Z', updatedAt: '2026-11-20T01:10:00Z', runId: 'r0' }));

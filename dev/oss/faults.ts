@@ -4,6 +4,7 @@
  */
 
 import type { OssFaults, OssOperation, OssScriptedFailure } from './types';
+import { createRandom } from '../aiccs/prng';
 
 /** What to do to one request. Latency (if any) comes first, then the action. */
 export interface FaultDecision {
@@ -27,20 +28,8 @@ export interface FaultSubject {
   readonly partNumber: number | undefined;
 }
 
-/**
- * Create a mulberry32 generator returning floats in [0, 1). Small and
- * deterministic; not for anything security related.
- */
-export function createPrng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded mulberry32 generator in [0, 1): the emulators share one. */
+export const createPrng = (seed: number): (() => number) => createRandom(seed);
 
 function checkRate(name: string, value: number | undefined): void {
   if (value !== undefined && !(value >= 0 && value <= 1)) {

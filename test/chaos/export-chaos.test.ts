@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateCallRecords, RecordStore, startAiccsEmulator } from '../../dev/aiccs';
+import { createRandom, generateCallRecords, RecordStore, startAiccsEmulator } from '../../dev/aiccs';
 import { startOssServer } from '../../dev/oss';
 import { createExportFunction } from '../../lib/export/export-function';
 import type { ExportSummary } from '../../lib/export/run-export';
@@ -25,17 +25,6 @@ const END = Date.parse('2026-11-20T06:00:00Z');
 const NOW = Date.parse('2026-11-20T06:15:00Z');
 const report = { seeds: [] as number[], scenarios: 0, steps: 0, faultsInjected: 0, recordsChecked: 0, lost: 0, duplicates: 0, extra: 0, orphanedUploads: 0 };
 
-function mulberry(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 afterAll(() => {
   const dir = join(new URL('../..', import.meta.url).pathname, '.tmp');
   mkdirSync(dir, { recursive: true });
@@ -48,7 +37,7 @@ describe('export chaos', () => {
     console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npm test -- test/chaos)`);
     report.seeds.push(seed);
     report.scenarios++;
-    const random = mulberry(seed);
+    const random = createRandom(seed);
     const between = (low: number, high: number) => low + random() * (high - low);
     const store = new RecordStore();
     store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed, from: START, to: END, count: 200 + Math.floor(random() * 300) }));

@@ -43,13 +43,14 @@ async function main() {
   });
   process.env['LOG_LEVEL'] ??= 'info';
   const load = (bundle: string) => (createRequire(import.meta.url)(bundle) as { handler: FcEventHandler }).handler;
+  const handlers = { query: load(bundles.query), export: load(bundles.export) };
 
   const gateway = await startFcGateway({
     port: gatewayPort,
     httpFunction: 'aiccs-query',
     functions: {
-      'aiccs-query': { handler: load(bundles.query), timeoutSeconds: 30, credentials: { ...DEMO_CREDENTIALS } },
-      'aiccs-export': { handler: load(bundles.export), timeoutSeconds: 900, memoryMb: 1024, credentials: { ...DEMO_CREDENTIALS } },
+      'aiccs-query': { handler: handlers.query, timeoutSeconds: 30, credentials: { ...DEMO_CREDENTIALS } },
+      'aiccs-export': { handler: handlers.export, timeoutSeconds: 900, memoryMb: 1024, credentials: { ...DEMO_CREDENTIALS } },
     },
   });
   writeLocalStack({ gatewayUrl: gateway.url, aiccsUrl: emulator.url, ossUrl: oss.url, ossRegion: oss.region, ossBucket: OSS_BUCKET, exportPrefix: EXPORT_PREFIX, instanceIds, pid: process.pid });
@@ -60,7 +61,7 @@ async function main() {
   const first = body.records?.[0];
 
   // The main job: yesterday (UTC) exported by the built export bundle into the local OSS server.
-  const exportHandler = load(bundles.export);
+  const exportHandler = handlers.export;
   const exportStarted = Date.now();
   const exportSummary = (await exportHandler(Buffer.from(JSON.stringify({ instanceId: DEMO_INSTANCE_ID, from: dayBefore(1), to: dayBefore(0) })), {
     requestId: `local-start-${exportStarted}`,

@@ -28,9 +28,6 @@ export interface FaultSubject {
   readonly partNumber: number | undefined;
 }
 
-/** A seeded mulberry32 generator in [0, 1): the emulators share one. */
-export const createPrng = (seed: number): (() => number) => createRandom(seed);
-
 function checkRate(name: string, value: number | undefined): void {
   if (value !== undefined && !(value >= 0 && value <= 1)) {
     throw new RangeError(`Expected faults.${name} to be a probability in [0, 1], got ${String(value)}.`);
@@ -44,7 +41,7 @@ export class FaultInjector {
   private readonly random: () => number;
 
   constructor(seed: number, faults: OssFaults = {}) {
-    this.random = createPrng(seed);
+    this.random = createRandom(seed);
     this.set(faults);
   }
 

@@ -3,8 +3,6 @@ import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfi
 import type { ExportFormat } from './object-keys';
 import type { ExportSettings } from './run-export';
 
-const int = intInRange;
-
 /** Prefix segments use a strict character set: no `..`, no empty segments, nothing a key could be injected with. */
 export const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.=-]+(?:\/[A-Za-z0-9_.=-]+)*)?$/;
 
@@ -45,19 +43,19 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
     .pipe(z.number().gt(0, { message: 'expected more than 0' }).max(80, { message: 'expected at most 80 (the whole account shares 80 QPS)' }))
     .optional()
     .transform((value) => value ?? 20),
-  EXPORT_SETTLE_MINUTES: int(0, 1440, 10),
-  EXPORT_LOOKBACK_HOURS: int(1, 24 * 366, 24),
-  EXPORT_CONCURRENCY: int(1, 64, 8),
-  EXPORT_MAX_OBJECT_RECORDS: int(1, 10_000_000, 200_000),
-  EXPORT_MAX_OBJECT_BYTES: int(1024, 5 * 1024 ** 3, 64 * 1024 ** 2),
-  EXPORT_MULTIPART_THRESHOLD_BYTES: int(100 * 1024, 5 * 1024 ** 3, 32 * 1024 ** 2),
-  EXPORT_PART_SIZE_BYTES: int(100 * 1024, 5 * 1024 ** 3, 8 * 1024 ** 2),
-  EXPORT_MAX_REFETCHES: int(0, 10, 3),
-  EXPORT_LEASE_SECONDS: int(30, 86_400, 900),
+  EXPORT_SETTLE_MINUTES: intInRange(0, 1440, 10),
+  EXPORT_LOOKBACK_HOURS: intInRange(1, 24 * 366, 24),
+  EXPORT_CONCURRENCY: intInRange(1, 64, 8),
+  EXPORT_MAX_OBJECT_RECORDS: intInRange(1, 10_000_000, 200_000),
+  EXPORT_MAX_OBJECT_BYTES: intInRange(1024, 5 * 1024 ** 3, 64 * 1024 ** 2),
+  EXPORT_MULTIPART_THRESHOLD_BYTES: intInRange(100 * 1024, 5 * 1024 ** 3, 32 * 1024 ** 2),
+  EXPORT_PART_SIZE_BYTES: intInRange(100 * 1024, 5 * 1024 ** 3, 8 * 1024 ** 2),
+  EXPORT_MAX_REFETCHES: intInRange(0, 10, 3),
+  EXPORT_LEASE_SECONDS: intInRange(30, 86_400, 900),
   /** Backfills longer than this are split into day ranges and fanned out. */
-  EXPORT_FANOUT_THRESHOLD_HOURS: int(1, 24 * 366, 24),
+  EXPORT_FANOUT_THRESHOLD_HOURS: intInRange(1, 24 * 366, 24),
   /** How many fanned-out ranges run at once; EXPORT_QPS is divided by it. */
-  EXPORT_FANOUT_PARALLELISM: int(1, 80, 3),
+  EXPORT_FANOUT_PARALLELISM: intInRange(1, 80, 3),
   /** Where fan-out invokes the export function; default https://<account>.<region>.fc.aliyuncs.com (the local stack points it at its gateway). */
   EXPORT_INVOKE_ENDPOINT: z
     .string()

@@ -62,6 +62,8 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
   const now = options.now ?? Date.now;
   const config = loadExportConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger({ service: 'aiccs-export', level: config.logLevel });
+  // One default chain per instance, like the cached clients: it keeps its session between warm invocations.
+  let defaultChain: ReturnType<typeof createDefaultChainProvider> | undefined;
   const apis = createClientCache<HotlineSessionApi>((credentials) =>
     createPopHotlineApi({ endpoint: config.endpoint, credentials, timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts, now }),
   );
@@ -75,7 +77,8 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     const log = logger.child({ request_id: context.requestId });
     // Fails fast on a bad event: nothing is read or written before this.
     const request = parseExportEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)), config.instanceIds);
-    const credentials = credentialsFromContext(context.credentials) ?? (await createDefaultChainProvider().getCredentials());
+    const contextCredentials = credentialsFromContext(context.credentials);
+    const credentials = contextCredentials ?? (await (defaultChain ??= createDefaultChainProvider()).getCredentials());
     const store = options.storeFor?.(credentials, config, hardDeadline) ??
       createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => hardDeadline, now });
     const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
@@ -109,7 +112,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     // A fanned-out range shares the account's budget with its siblings.
     const qps = request.mode === 'backfill' && request.parentRunId !== undefined ? config.qps / parallelism : config.qps;
     return runExport(request, {
-      api: apis.get(credentialsFromContext(context.credentials)),
+      api: apis.get(contextCredentials),
       store,
       limiter: createRateLimiter({ ratePerSecond: qps }),
       qps,

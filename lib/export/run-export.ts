@@ -205,16 +205,16 @@ async function exportIncremental(instanceId: string, format: ExportFormat, deps:
       return run.summary;
     }
     await exportHours(run, hourlySlices(window), deps, async (hour) => {
-      await lease.assertHeld();
-      await writeWatermark(store, key, { instanceId, watermark: isoUtc(hour.to), updatedAt: new Date(now()).toISOString(), runId: deps.runId });
+      // renew() checks the lease is still ours first: the watermark is never written by a run that lost it.
       await lease.renew();
+      await writeWatermark(store, key, { instanceId, watermark: isoUtc(hour.to), updatedAt: new Date(now()).toISOString(), runId: deps.runId });
     });
     if (run.summary.exportedUntil === undefined) run.summary.exportedUntil = isoUtc(window.from);
     return run.summary;
   } catch (error) {
     return failed(run ?? newInstanceRun(instanceId, format, { from: now(), to: now() }), error, deps);
   } finally {
-    await releaseAll(run, deps);
+    await releaseAll(run);
     await lease.release();
   }
 }
@@ -227,7 +227,7 @@ async function exportBackfill(instanceId: string, window: TimeRange, format: Exp
   } catch (error) {
     return failed(run, error, deps);
   } finally {
-    await releaseAll(run, deps);
+    await releaseAll(run);
   }
 }
 
@@ -243,12 +243,11 @@ function describeFailure(error: unknown, instanceId: string): string {
   return `${mapped.code}: ${mapped.detail}`;
 }
 
-async function releaseAll(run: InstanceRun | undefined, deps: ExportDeps): Promise<void> {
+async function releaseAll(run: InstanceRun | undefined): Promise<void> {
   if (!run) return;
   for (const lease of run.dayLeases.values()) await lease.release();
   run.dayLeases.clear();
   copyStats(run);
-  void deps;
 }
 
 function copyStats(run: InstanceRun): void {

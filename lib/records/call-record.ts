@@ -58,42 +58,6 @@ export type CallType = NormalizedCallRecord['callType'];
 /** Column order for CSV and anything tabular. */
 export const RECORD_FIELDS = Object.keys(NormalizedCallRecordSchema.shape) as ReadonlyArray<keyof NormalizedCallRecord>;
 
-/** Wire (PascalCase) name → normalized name, per kind of value. */
-export const STRING_FIELDS = {
-  Id: 'id',
-  Acid: 'acid',
-  CallResult: 'callResult',
-  CallingNumber: 'callingNumber',
-  CalledNumber: 'calledNumber',
-  TrunkCall: 'trunkCall',
-  GroupId: 'groupId',
-  GroupName: 'groupName',
-  ServicerId: 'servicerId',
-  ServicerName: 'servicerName',
-  MemberId: 'memberId',
-  MemberName: 'memberName',
-  ActiveTransferId: 'activeTransferId',
-  PassiveTransferId: 'passiveTransferId',
-} as const;
-
-export const TIME_FIELDS = {
-  CreateTime: 'createTime',
-  InQueueTime: 'inQueueTime',
-  OutQueueTime: 'outQueueTime',
-  RingStartTime: 'ringStartTime',
-  RingEndTime: 'ringEndTime',
-  PickUpTime: 'pickUpTime',
-  HangUpTime: 'hangUpTime',
-} as const;
-
-export const NUMBER_FIELDS = {
-  QueueUpContinueTime: 'queueUpContinueTime',
-  RingContinueTime: 'ringContinueTime',
-  CallContinueTime: 'callContinueTime',
-  EvaluationLevel: 'evaluationLevel',
-  EvaluationScore: 'evaluationScore',
-} as const;
-
 export const CALL_TYPE_BY_CODE: Readonly<Record<string, CallType>> = { '1': 'outbound', '2': 'inbound', '3': 'transfer' };
 export const CALL_TYPE_CODE: Readonly<Record<Exclude<CallType, 'unknown'>, number>> = { outbound: 1, inbound: 2, transfer: 3 };
 export const HANG_UP_ROLE_BY_CODE = { '1': 'system', '2': 'customer', '3': 'agent' } as const;

@@ -63,6 +63,9 @@ export const AiccsEnvSchema = z.object({
 export const QueryEnvSchema = AiccsEnvSchema.extend({
   AICCS_INSTANCE_IDS: instanceIdList,
   QUERY_CONCURRENCY: intInRange(1, 16, 4),
+  // 4 MiB by default: below what a synchronous FC response carries (UNCONFIRMED), whatever the field lengths.
+  QUERY_MAX_RESPONSE_BYTES: intInRange(16_384, 33_554_432, 4_194_304),
+  QUERY_MAX_UPSTREAM_CALLS: intInRange(2, 10_000, 120),
 });
 
 export type AiccsConfig = {
@@ -78,6 +81,10 @@ export type AiccsConfig = {
 export type QueryConfig = AiccsConfig & {
   instanceIds: readonly string[];
   concurrency: number;
+  /** No response body is longer, in any format. */
+  maxResponseBytes: number;
+  /** Upstream attempts (retries included) one request may make. */
+  maxUpstreamCalls: number;
 };
 
 /**
@@ -90,6 +97,8 @@ export function loadQueryConfig(env: Record<string, string | undefined> = proces
     ...toAiccsConfig(env_),
     instanceIds: Object.freeze([...env_.AICCS_INSTANCE_IDS]),
     concurrency: env_.QUERY_CONCURRENCY,
+    maxResponseBytes: env_.QUERY_MAX_RESPONSE_BYTES,
+    maxUpstreamCalls: env_.QUERY_MAX_UPSTREAM_CALLS,
   });
 }
 

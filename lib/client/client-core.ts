@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { INSTANCE_ID_PATTERN } from '../config';
 import type { FieldIssue } from '../errors';
 import type { QueryResponse } from '../query/schemas';
-import { MAX_PAGE_NO, MAX_PAGE_SIZE, QueryFilterSchema } from '../records/filter';
+import { QueryFilterSchema } from '../records/filter';
 import { resolveCredentialSource, type ClientCredentialsInput } from './credential-source';
-import { ClientConfigError, FilterValidationError, PaginationDepthError, UnexpectedResponseError } from './errors';
+import { ClientConfigError, FilterValidationError, UnexpectedResponseError } from './errors';
 import type { Invoker } from './invoker';
 import type { CredentialSource } from './credential-source';
 import { assertNoFunctionError, decodeQueryResult } from './responses';
@@ -49,7 +49,7 @@ export interface ExportRangeInput {
 export interface CallRecordsClient {
   /** One synchronous invocation: one page, or `all` pages up to `limit`, as the query API defines. */
   query(filter: QueryFilterInput): Promise<QueryResponse>;
-  /** Every matching record, fetched page by page (pageNo, page size 50 unless given). */
+  /** Every matching record of the filter's window, newest first, each once: a walk that follows page.nextCursor (any window size). */
   queryAll(filter: QueryFilterInput): AsyncIterable<CallRecord>;
   /** Starts a backfill export asynchronously (FC answers 202 at once). */
   exportRange(range: ExportRangeInput): Promise<{ accepted: true; requestId: string }>;
@@ -134,16 +134,17 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
     query,
 
     async *queryAll(filter) {
-      if (filter.all !== undefined || filter.limit !== undefined) {
-        throw new FilterValidationError([{ path: filter.all !== undefined ? 'all' : 'limit', code: 'not_supported', message: 'queryAll pages by itself; leave out `all` and `limit`' }]);
+      const paging = (['all', 'limit', 'pageNo', 'pageSize', 'cursor'] as const).find((field) => filter[field] !== undefined);
+      if (paging !== undefined) {
+        throw new FilterValidationError([{ path: paging, code: 'not_supported', message: 'queryAll walks the whole window by itself; leave out `all`, `limit`, `pageNo`, `pageSize` and `cursor`' }]);
       }
-      const pageSize = filter.pageSize ?? MAX_PAGE_SIZE;
-      for (let pageNo = filter.pageNo ?? 1; ; pageNo++) {
-        const response = await query({ ...filter, pageNo, pageSize });
+      // A walk: each response continues where the last stopped, so any window is read completely, each record once.
+      let response = await query({ ...filter, all: true });
+      for (;;) {
         yield* response.records;
-        const remaining = pageNo * pageSize < response.page.totalCount;
-        if (pageNo >= MAX_PAGE_NO && remaining) throw new PaginationDepthError(pageNo, pageSize, response.page.totalCount);
-        if (!response.page.hasMore || response.records.length === 0) return;
+        const cursor = response.page.nextCursor;
+        if (cursor === null || cursor === undefined) return;
+        response = await query({ cursor });
       }
     },
 

@@ -102,7 +102,12 @@ export class UnexpectedResponseError extends CallRecordsClientError {
   }
 }
 
-/** queryAll reached the API's 1,000-page depth with records left: the filter must be narrowed. */
+/**
+ * The API's 1,000-page depth was reached with records left. queryAll no
+ * longer throws it (it follows cursors, which have no depth limit); kept so
+ * code that catches it still compiles.
+ * @deprecated
+ */
 export class PaginationDepthError extends CallRecordsClientError {
   override name = 'PaginationDepthError' as const;
   constructor(

@@ -38,10 +38,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'queryCallRecords',
           summary: 'Query call detail records',
+          description:
+            'One page (pageNo, pageSize), or with "all": true a walk that reads the window [startTime, endTime) completely, newest first, across as many responses as needed: follow page.nextCursor until it is null. Every record of the window comes exactly once, also beyond the API\'s 50,000-record depth. A cursor request is {"cursor": …} with optional limit/all; any other field is a 422.',
           requestBody: { required: true, content: { 'application/json': { schema: ref('QueryFilter') } } },
           responses: {
             '200': {
-              description: 'Normalized records. NDJSON and CSV carry page facts in X-Total-Count, X-Has-More, X-Page-No, X-Page-Size.',
+              description:
+                'Normalized records, at most QUERY_MAX_RESPONSE_BYTES of body. When the result continues, page.nextCursor (JSON) or the X-Next-Cursor header (NDJSON, CSV) holds the cursor to send as {"cursor": …}. NDJSON and CSV carry the other page facts in X-Total-Count, X-Has-More, X-Page-No, X-Page-Size.',
+              headers: {
+                'X-Next-Cursor': { description: 'NDJSON and CSV: the cursor for the rest of the result; absent when it is complete', schema: { type: 'string' } },
+                'X-Has-More': { description: 'NDJSON and CSV: true when X-Next-Cursor is set', schema: { type: 'string', enum: ['true', 'false'] } },
+              },
               content: {
                 'application/json': { schema: ref('QueryResponse') },
                 'application/x-ndjson': { schema: ref('NormalizedCallRecord') },
@@ -54,7 +61,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             '406': problem('Accept names no format we produce (NOT_ACCEPTABLE)'),
             '413': problem('Body over 64 KiB (PAYLOAD_TOO_LARGE)'),
             '415': problem('Body is not JSON (UNSUPPORTED_MEDIA_TYPE)'),
-            '422': problem('Filter failed validation (VALIDATION_FAILED), with errors[]'),
+            '422': problem(
+              'Filter failed validation (VALIDATION_FAILED, with errors[]; e.g. a filter field next to cursor, a lone surrogate in a string), a cursor was altered or unreadable (INVALID_CURSOR), or one second holds more records than a request can read (WINDOW_TOO_DENSE)',
+            ),
             '502': problem('AICCS failed or refused the function (UPSTREAM_*)'),
             '503': problem('AICCS still throttling after retries (UPSTREAM_THROTTLED), with Retry-After'),
             '504': problem('AICCS did not answer in time (UPSTREAM_TIMEOUT)'),

@@ -1,21 +1,20 @@
 import { newCallStats, type HotlineSessionApi } from '../clients/aiccs';
 import type { Credentials } from '../clients/credentials';
 import type { QueryConfig } from '../config';
-import { AppError, InstanceNotAllowedError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
+import { AppError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
 import type { HttpApp } from '../fc/http-adapter';
 import { readJsonBody } from '../http/json-body';
-import { CONTENT_TYPES, negotiateRecordFormat, type RecordFormat } from '../http/negotiate';
+import { CONTENT_TYPES, negotiateRecordFormat } from '../http/negotiate';
 import { toProblemResponse } from '../http/problem';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
 import type { Logger } from '../log';
 import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../records/call-record';
 import { createPhoneMasker } from '../records/phone-masking';
-import { parseQueryFilter, type QueryFilter } from '../records/filter';
+import { parseQueryFilter } from '../records/filter';
 import type { Anomalies } from '../records/normalize';
-import { toCsv, toNdjson } from '../records/serialize';
 import { buildOpenApiDocument } from './openapi';
-import { runQuery, type QueryResult } from './run-query';
-import type { QueryResponse } from './schemas';
+import { planQuery } from './query-plan';
+import { runQuery, type QueryOutcome } from './run-query';
 
 export interface QueryAppDeps {
   config: QueryConfig;
@@ -30,6 +29,7 @@ interface RequestMetrics {
   stats: ReturnType<typeof newCallStats>;
   anomalies: Anomalies;
   records?: number;
+  responseBytes?: number;
 }
 
 let openApiText: string | undefined;
@@ -79,13 +79,13 @@ async function route(request: HttpRequest, invocation: Invocation, deps: QueryAp
 }
 
 async function handleQuery(request: HttpRequest, invocation: Invocation, deps: QueryAppDeps, metrics: RequestMetrics, mask: Masker): Promise<HttpResponse> {
-  // Everything a caller can get wrong is checked before AICCS is called.
+  // Everything a caller can get wrong (cursor and allowlist included) is checked before AICCS is called.
   const format = negotiateRecordFormat(request.headers['accept']);
   const parsed = parseQueryFilter(readJsonBody(request));
   if (!parsed.ok) throw new ValidationError(parsed.issues, 'Query filter failed validation');
-  const filter = withInstance(parsed.filter, deps.config.instanceIds);
+  const plan = planQuery(parsed.filter, deps.config.instanceIds);
 
-  const result = await runQuery(filter, {
+  const outcome = await runQuery(plan, format, {
     api: deps.apiFor(invocation.credentials),
     sourceTimeZone: deps.config.sourceTimeZone,
     timeUnit: deps.config.timeUnit,
@@ -93,34 +93,27 @@ async function handleQuery(request: HttpRequest, invocation: Invocation, deps: Q
     deadline: invocation.deadline,
     stats: metrics.stats,
     anomalies: metrics.anomalies,
+    maxResponseBytes: deps.config.maxResponseBytes,
+    maxUpstreamCalls: deps.config.maxUpstreamCalls,
+    now: deps.now ?? Date.now,
     ...(mask ? { mask } : {}),
   });
-  metrics.records = result.records.length;
-  return render(result, format);
+  metrics.records = outcome.records;
+  metrics.responseBytes = outcome.bytes;
+  return { status: 200, headers: headersFor(outcome, format), body: outcome.body };
 }
 
-/** Resolves the instance: given and allowed, or implied when the function serves exactly one. */
-function withInstance(filter: QueryFilter, allowed: readonly string[]): QueryFilter & { instanceId: string } {
-  const instanceId = filter.instanceId ?? (allowed.length === 1 ? allowed[0] : undefined);
-  if (instanceId === undefined) {
-    throw new ValidationError([{ path: 'instanceId', code: 'required', message: `instanceId is required; this function serves ${allowed.length} instances` }]);
-  }
-  if (!allowed.includes(instanceId)) throw new InstanceNotAllowedError(instanceId);
-  return { ...filter, instanceId };
-}
-
-function render(result: QueryResult, format: RecordFormat): HttpResponse {
+/** JSON carries the page facts in the body; NDJSON and CSV in headers. */
+function headersFor(outcome: QueryOutcome, format: keyof typeof CONTENT_TYPES): Record<string, string> {
   const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[format], 'Cache-Control': 'no-store' };
-  if (format === 'json') {
-    const body: QueryResponse = { schemaVersion: RECORD_SCHEMA_VERSION, records: result.records, page: result.page, requestId: result.requestId ?? null };
-    return { status: 200, headers, body: JSON.stringify(body) };
-  }
-  headers['X-Total-Count'] = String(result.page.totalCount);
-  headers['X-Has-More'] = String(result.page.hasMore);
-  headers['X-Page-No'] = String(result.page.pageNo);
-  headers['X-Page-Size'] = String(result.page.pageSize);
+  if (format === 'json') return headers;
+  headers['X-Total-Count'] = String(outcome.page.totalCount);
+  headers['X-Has-More'] = String(outcome.page.hasMore);
+  headers['X-Page-No'] = String(outcome.page.pageNo);
+  headers['X-Page-Size'] = String(outcome.page.pageSize);
   headers['X-Schema-Version'] = String(RECORD_SCHEMA_VERSION);
-  return { status: 200, headers, body: format === 'csv' ? toCsv(result.records) : toNdjson(result.records) };
+  if (outcome.page.nextCursor !== null) headers['X-Next-Cursor'] = outcome.page.nextCursor;
+  return headers;
 }
 
 function logRequest(
@@ -146,6 +139,7 @@ function logRequest(
     throttled: metrics.stats.throttled,
   };
   if (metrics.records !== undefined) fields['records'] = metrics.records;
+  if (metrics.responseBytes !== undefined) fields['response_bytes'] = metrics.responseBytes;
   if (Object.keys(metrics.anomalies).length > 0) fields['anomalies'] = metrics.anomalies;
   if (failure !== undefined) {
     fields['code'] = failure instanceof AppError ? failure.code : 'INTERNAL_ERROR';

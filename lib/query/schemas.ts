@@ -7,12 +7,17 @@ export const QueryResponseSchema = z
     schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
     records: z.array(NormalizedCallRecordSchema),
     page: z.object({
-      pageNo: z.number().int().describe('First page returned'),
-      pageSize: z.number().int(),
-      totalCount: z.number().int().describe("The API's TotalCount for the filter"),
-      hasMore: z.boolean().describe('More records match than were returned'),
+      pageNo: z.number().int().describe('The page returned; in a walk (all or a walk cursor), the number of this response in the walk'),
+      pageSize: z.number().int().describe('Upstream page size (always 50 in a walk)'),
+      totalCount: z.number().int().describe("The API's TotalCount for the filter; in a walk, for the whole window when the walk started"),
+      hasMore: z.boolean().describe('The result continues: follow nextCursor'),
+      nextCursor: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('Send {"cursor": nextCursor} (optionally with limit or all) for the rest; null when the result is complete. Opaque; well under 1 KB for ordinary filters'),
     }),
-    requestId: z.string().nullable().describe("AICCS's RequestId of the (first) page"),
+    requestId: z.string().nullable().describe("AICCS's RequestId of the first page this response read"),
   })
   .meta({ id: 'QueryResponse' });
 export type QueryResponse = z.infer<typeof QueryResponseSchema>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { INSTANCE_ID_PATTERN } from '../config';
+import { expectedOneOf } from '../contracts/one-of';
+import { wellFormedString } from '../contracts/well-formed';
 import type { FieldIssue } from '../errors';
 import { CALL_RESULTS, CALL_TYPE_CODE } from './call-record';
 
@@ -7,13 +9,18 @@ export const MAX_PAGE_SIZE = 50;
 export const MAX_PAGE_NO = 1000;
 export const MAX_LIST_ITEMS = 100;
 export const MAX_AUTO_PAGINATION_RECORDS = 5000;
+/** Cursors are well under 1 KB for ordinary filters; long lists in the filter make them longer. */
+export const MAX_CURSOR_LENGTH = 60_000;
+/** The fields a cursor request may carry next to `cursor`. */
+export const CURSOR_COMPANION_FIELDS: ReadonlySet<string> = new Set(['cursor', 'limit', 'all']);
 
-const text = (description: string, max = 128) => z.string().trim().min(1).max(max).describe(description);
+const text = (description: string, max = 128) => wellFormedString().trim().min(1).max(max).describe(description);
 const list = <T extends z.ZodType>(item: T, description: string) => z.array(item).min(1).max(MAX_LIST_ITEMS).describe(description);
 
 const callType = z
-  .union([z.enum(['outbound', 'inbound', 'transfer']), z.literal(1), z.literal(2), z.literal(3)])
-  .describe('outbound | inbound | transfer, or the API codes 1 | 2 | 3');
+  .union([z.enum(['outbound', 'inbound', 'transfer']), z.literal([1, 2, 3]), z.enum(['1', '2', '3'])], { error: expectedOneOf(['outbound', 'inbound', 'transfer', 1, 2, 3]) })
+  .describe('outbound | inbound | transfer, or the API codes 1 | 2 | 3 (numbers or numeric strings)');
+const callResult = z.enum(CALL_RESULTS, { error: expectedOneOf(CALL_RESULTS) });
 const groupId = z
   .union([z.string().regex(/^\d{1,20}$/, { message: 'expected a skill group id of digits' }), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
   .describe('Skill group id; pass ids above 2^53 as strings');
@@ -49,16 +56,17 @@ export const QueryFilterSchema = z
     memberId: text('Member id').optional(),
     memberIdList: list(text('Member id'), 'Member ids (any of)').optional(),
     memberName: text('Member name').optional(),
-    callResult: z.enum(CALL_RESULTS).optional(),
-    callResultList: list(z.enum(CALL_RESULTS), 'Call results (any of)').optional(),
+    callResult: callResult.optional(),
+    callResultList: list(callResult, 'Call results (any of)').optional(),
     id: text('Call detail record id').optional(),
     params: text('Extended parameters (passed through as Params)', 4096).optional(),
     startTime: timeInput.optional(),
     endTime: timeInput.optional(),
-    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('Records per page, 1–50 (default 20; 50 with all)'),
-    pageNo: z.number().int().min(1).max(MAX_PAGE_NO).optional().describe('Page number, 1–1000 (default 1); with all, the first page to fetch'),
-    all: z.boolean().optional().describe('Fetch every page from pageNo on, up to limit records'),
-    limit: z.number().int().min(1).max(MAX_AUTO_PAGINATION_RECORDS).optional().describe('With all: the most records to return (default and maximum 5000)'),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('Records per page, 1–50 (default 20); with all, upstream pages are always 50'),
+    pageNo: z.number().int().min(1).max(MAX_PAGE_NO).optional().describe('Page number, 1–1000 (default 1); not with all'),
+    all: z.boolean().optional().describe('Walk the whole window (split by time), up to limit records per response; continue with page.nextCursor'),
+    limit: z.number().int().min(1).max(MAX_AUTO_PAGINATION_RECORDS).optional().describe('With all or a walk cursor: the most records in this response (default and maximum 5000)'),
+    cursor: wellFormedString().min(1).max(MAX_CURSOR_LENGTH).optional().describe('page.nextCursor (or X-Next-Cursor) of the previous response; only limit and all may be sent with it'),
   })
   .meta({ id: 'QueryFilter' });
 
@@ -134,8 +142,20 @@ function crossFieldIssues(filter: QueryFilter): FieldIssue[] {
   if (filter.startTime !== undefined && filter.endTime !== undefined && toEpochMs(filter.endTime) <= toEpochMs(filter.startTime)) {
     issues.push({ path: 'endTime', code: 'invalid_range', message: 'Expected endTime to be after startTime (the range is [startTime, endTime))' });
   }
+  if (filter.cursor !== undefined) {
+    // The cursor carries the filter; a second copy could only contradict it.
+    for (const key of Object.keys(filter)) {
+      if (!CURSOR_COMPANION_FIELDS.has(key)) {
+        issues.push({ path: key, code: 'invalid_combination', message: `\`${key}\` cannot be sent with \`cursor\`: the cursor carries the filter; send only cursor, limit and all` });
+      }
+    }
+    return issues;
+  }
   if (filter.limit !== undefined && filter.all !== true) {
-    issues.push({ path: 'limit', code: 'invalid_combination', message: 'limit applies only with "all": true' });
+    issues.push({ path: 'limit', code: 'invalid_combination', message: 'limit applies only with "all": true or a cursor' });
+  }
+  if (filter.all === true && filter.pageNo !== undefined) {
+    issues.push({ path: 'pageNo', code: 'invalid_combination', message: 'pageNo does not apply with "all": true; a walk reads the whole window, continue it with page.nextCursor' });
   }
   return issues;
 }
@@ -151,7 +171,9 @@ function toFieldIssues(issue: z.core.$ZodIssue): FieldIssue[] {
       };
     });
   }
-  return [{ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }];
+  // Custom checks (e.g. wellFormedString) name their own code in params.code.
+  const customCode = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? issue.params['code'] : undefined;
+  return [{ path: issue.path.map(String).join('.'), code: customCode ?? issue.code, message: issue.message }];
 }
 
 function closestField(key: string): string | undefined {
@@ -243,7 +265,8 @@ export function toWireParams(filter: QueryFilter & { instanceId: string }, page:
 }
 
 function callTypeCode(value: NonNullable<QueryFilter['callType']>): number {
-  return typeof value === 'number' ? value : CALL_TYPE_CODE[value];
+  if (typeof value === 'number') return value;
+  return value === '1' || value === '2' || value === '3' ? Number(value) : CALL_TYPE_CODE[value];
 }
 
 function wireBound(epochMs: number, unit: 'ms' | 's', side: 'start' | 'end'): number {

@@ -16,6 +16,8 @@ describe('loadQueryConfig', () => {
       logLevel: 'info',
       instanceIds: ['ccc_xp_pre-cn-abc123'],
       concurrency: 4,
+      maxResponseBytes: 4_194_304,
+      maxUpstreamCalls: 120,
     });
   });
 
@@ -29,8 +31,21 @@ describe('loadQueryConfig', () => {
       AICCS_TIME_UNIT: 's',
       LOG_LEVEL: 'debug',
       QUERY_CONCURRENCY: '8',
+      QUERY_MAX_RESPONSE_BYTES: '65536',
+      QUERY_MAX_UPSTREAM_CALLS: '30',
     });
-    expect(config).toMatchObject({ instanceIds: ['a1', 'b2'], endpoint: 'http://127.0.0.1:8080', sourceTimeZone: 'UTC', timeoutMs: 5000, maxAttempts: 2, timeUnit: 's', logLevel: 'debug', concurrency: 8 });
+    expect(config).toMatchObject({
+      instanceIds: ['a1', 'b2'],
+      endpoint: 'http://127.0.0.1:8080',
+      sourceTimeZone: 'UTC',
+      timeoutMs: 5000,
+      maxAttempts: 2,
+      timeUnit: 's',
+      logLevel: 'debug',
+      concurrency: 8,
+      maxResponseBytes: 65_536,
+      maxUpstreamCalls: 30,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -44,6 +59,8 @@ describe('loadQueryConfig', () => {
     { env: { ...minimal, AICCS_MAX_ATTEMPTS: '0' }, variable: 'AICCS_MAX_ATTEMPTS' },
     { env: { ...minimal, AICCS_TIME_UNIT: 'minutes' }, variable: 'AICCS_TIME_UNIT' },
     { env: { ...minimal, QUERY_CONCURRENCY: '99' }, variable: 'QUERY_CONCURRENCY' },
+    { env: { ...minimal, QUERY_MAX_RESPONSE_BYTES: '1000' }, variable: 'QUERY_MAX_RESPONSE_BYTES' },
+    { env: { ...minimal, QUERY_MAX_UPSTREAM_CALLS: '1' }, variable: 'QUERY_MAX_UPSTREAM_CALLS' },
   ])('names $variable when it is bad', ({ env, variable }) => {
     const error = (() => {
       try {

@@ -6,7 +6,6 @@ import {
   FilterValidationError,
   FunctionInvocationError,
   InvokeTransportError,
-  PaginationDepthError,
   createCallRecordsClient,
   type CallRecordsClientOptions,
   type Invoker,
@@ -103,7 +102,7 @@ describe('createCallRecordsClient against the gateway and the real query handler
     expect(viaFc2.records).toEqual(viaFc3.records);
   });
 
-  it('queryAll() yields all 300 records once, in the API order, 50 per invocation', async () => {
+  it('queryAll() yields all 300 records once, newest first, following cursors', async () => {
     // Arrange
     const reference = await client().query({ all: true, limit: 5000 });
     const before = gateway.invocations['call-records-query'] ?? 0;
@@ -114,7 +113,8 @@ describe('createCallRecordsClient against the gateway and the real query handler
     expect(records).toHaveLength(300);
     expect(new Set(records.map((record) => record.id)).size).toBe(300);
     expect(records.map((record) => record.id)).toEqual(reference.records.map((record) => record.id));
-    expect((gateway.invocations['call-records-query'] ?? 0) - before).toBe(6);
+    // 300 records fit one response: one invocation, no cursor.
+    expect((gateway.invocations['call-records-query'] ?? 0) - before).toBe(1);
   });
 
   it('turns a 422 problem into CallRecordsProblemError', async () => {
@@ -193,30 +193,33 @@ describe('transport and pagination limits', () => {
     expect(String(error)).not.toContain(CALLER.accessKeySecret);
   });
 
-  it('stops queryAll at page 1000 with PaginationDepthError when records remain', async () => {
-    // Arrange: a fake transport answering every page of an 80,000-record filter with one real-shaped record.
+  it('queryAll follows nextCursor until it is null, sending only the cursor', async () => {
+    // Arrange: a fake transport answering three walk responses.
     const [record] = (await client().query({ pageSize: 1 })).records;
-    const pages: number[] = [];
+    const sent: unknown[] = [];
     const invoker: Invoker = {
       async invoke(_name, payload) {
-        const filter = JSON.parse(payload.toString()) as { pageNo: number; pageSize: number };
-        pages.push(filter.pageNo);
-        const body = { schemaVersion: 1, records: [record], page: { pageNo: filter.pageNo, pageSize: filter.pageSize, totalCount: 80_000, hasMore: filter.pageNo < 1000 }, requestId: null };
-        const struct = { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
+        const request = JSON.parse(payload.toString()) as Record<string, unknown>;
+        sent.push(request);
+        const step = sent.length;
+        const page = { pageNo: step, pageSize: 50, totalCount: 3, hasMore: step < 3, nextCursor: step < 3 ? `cursor-${step}` : null };
+        const struct = { statusCode: 200, headers: {}, body: JSON.stringify({ schemaVersion: 1, records: [record], page, requestId: null }), isBase64Encoded: false };
         return { status: 200, headers: {}, body: Buffer.from(JSON.stringify(struct)) };
       },
     };
-    const seen: unknown[] = [];
     // Act
-    const error = await caught(
-      (async () => {
-        for await (const each of client({ invoker }).queryAll({ pageNo: 999 })) seen.push(each);
-      })(),
-    );
+    const seen: unknown[] = [];
+    for await (const each of client({ invoker }).queryAll({ callType: 'inbound' })) seen.push(each);
     // Assert
-    expect(error).toBeInstanceOf(PaginationDepthError);
-    expect(error).toMatchObject({ pageNo: 1000, pageSize: 50, totalCount: 80_000 });
-    expect(pages).toEqual([999, 1000]);
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(3);
+    expect(sent).toStrictEqual([{ callType: 'inbound', all: true }, { cursor: 'cursor-1' }, { cursor: 'cursor-2' }]);
+  });
+
+  it.each(['all', 'limit', 'pageNo', 'pageSize', 'cursor'])('refuses `%s` in queryAll, which walks by itself', async (field) => {
+    const error = await caught((async () => {
+      for await (const _ of client().queryAll({ [field]: field === 'cursor' ? 'x' : field === 'all' ? true : 1 })) break;
+    })());
+    expect(error).toBeInstanceOf(FilterValidationError);
+    expect(error).toMatchObject({ issues: [{ path: field, code: 'not_supported' }] });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_ID_PATTERN } from '../config';
+import { wellFormedString } from '../contracts/well-formed';
 import type { FieldIssue } from '../errors';
 import type { ExportRequest } from './run-export';
 
@@ -10,8 +11,8 @@ const format = z.enum(['jsonl', 'csv']);
 /** The FC 3.0 timer trigger event. */
 export const TimerEventSchema = z.object({
   triggerTime: z.iso.datetime({ offset: true }),
-  triggerName: z.string().min(1),
-  payload: z.string().optional(),
+  triggerName: wellFormedString().min(1),
+  payload: wellFormedString().optional(),
 });
 
 /** JSON overrides a timer trigger's `payload` may carry. */

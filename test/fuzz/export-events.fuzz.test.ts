@@ -14,7 +14,12 @@ const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const ALLOWED = ['ccc_xp_pre-cn-a1'];
 
 const iso = fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom('2026-11-01', '2026-11-01T00:00:00', 'yesterday', '', '2026-13-01T00:00:00Z', '2026-11-01T00:00:00+08:00'));
-const nasty = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'grapheme', maxLength: 30 }), iso, fc.constantFrom('ccc_xp_pre-cn-a1', '../x', 'a/b', 'csv', 'jsonl', 'parquet'));
+/** Valid JSON, not well-formed Unicode: lone halves, swapped halves, a half next to text. */
+const illFormed = fc.oneof(
+  fc.constantFrom('\ud800', '\udfff', '\ude00\ud83d', 'nightly\udc00', 'ccc_xp_pre-cn-a1\ud800'),
+  fc.tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff })).map(([before, unit]) => `${before}${String.fromCharCode(unit)}`),
+);
+const nasty = fc.oneof(illFormed, fc.array(illFormed, { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'grapheme', maxLength: 30 }), iso, fc.constantFrom('ccc_xp_pre-cn-a1', '../x', 'a/b', 'csv', 'jsonl', 'parquet'));
 const eventLike = fc.oneof(
   fc.record({ instanceId: nasty, from: nasty, to: nasty }, { requiredKeys: [] }),
   fc.record({ instanceId: nasty, from: iso, to: iso, format: nasty, force: nasty }, { requiredKeys: ['instanceId', 'from', 'to'] }),
@@ -65,6 +70,25 @@ describe(`export events under ${RUNS} generated inputs`, () => {
         await expect(handler(Buffer.from(text), aContext())).rejects.toBeInstanceOf(InvalidExportEventError);
         expect(store.calls).toStrictEqual([]);
         expect(store.objects.get('aiccs-call-records/_state/instance=ccc_xp_pre-cn-a1.json')).toStrictEqual(watermark);
+      }),
+      { numRuns: Math.ceil(RUNS / 5) },
+    );
+  });
+});
+
+describe('ill-formed Unicode in an export event', () => {
+  const illFormedEvent = fc.oneof(
+    fc.tuple(illFormed).map(([name]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: name })),
+    fc.tuple(illFormed).map(([payload]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: 'hourly', payload })),
+    fc.tuple(illFormed).map(([id]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: 'hourly', payload: JSON.stringify({ instanceIds: [ALLOWED[0], id] }) })),
+    fc.tuple(illFormed).map(([id]) => ({ instanceId: id, from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' })),
+    fc.tuple(illFormed).map(([run]) => ({ instanceId: ALLOWED[0], from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', parentRunId: run })),
+  );
+
+  it('is rejected with InvalidExportEventError, at field and list level', () => {
+    fc.assert(
+      fc.property(illFormedEvent, (event) => {
+        expect(() => parseExportEvent(Buffer.from(JSON.stringify(event)), ALLOWED)).toThrow(InvalidExportEventError);
       }),
       { numRuns: Math.ceil(RUNS / 5) },
     );

@@ -10,19 +10,31 @@ import { aContext } from '../builders/fc';
 /** Bounded in CI; FUZZ_RUNS=100000 for a long local run. */
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const INSTANCE = 'ccc_xp_pre-cn-fuzz0001';
-const CLIENT_ERROR_CODES = new Set(['MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'VALIDATION_FAILED', 'INSTANCE_NOT_ALLOWED', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED']);
+const CLIENT_ERROR_CODES = new Set(['INVALID_CURSOR', 'MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'VALIDATION_FAILED', 'INSTANCE_NOT_ALLOWED', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED']);
 
 let upstreamCalls = 0;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const api: HotlineSessionApi = {
   async queryPage(params) {
     upstreamCalls++;
+    // The real path cannot encode a lone surrogate (URIError in the signature, a 502 to the caller): one must never get this far.
+    for (const value of Object.values(params).flat()) {
+      if (LONE_SURROGATE.test(value)) throw new Error(`ill-formed string reached the upstream call: ${JSON.stringify(value)}`);
+    }
     return { requestId: 'fuzz', pageNumber: Number(params['PageNo']), pageSize: Number(params['PageSize']), totalCount: 0, records: [] };
   },
 };
 const handler = createFcHttpHandler(createQueryApp({ config: loadQueryConfig({ AICCS_INSTANCE_IDS: `${INSTANCE},ccc_xp_pre-cn-fuzz0002` }), apiFor: () => api, logger: silentLogger }));
 
-const filterKeys = ['instanceId', 'InstanceId', 'pageSize', 'PageSize', 'pageNo', 'callType', 'callTypeList', 'acidList', 'groupId', 'startTime', 'endTime', 'QueryStartTime', 'all', 'limit', 'callResult', 'servicerName', 'params', '__proto__', 'constructor', 'prototype', 'toString'];
+const filterKeys = ['instanceId', 'InstanceId', 'pageSize', 'PageSize', 'pageNo', 'callType', 'callTypeList', 'acidList', 'memberIdList', 'memberName', 'groupId', 'startTime', 'endTime', 'QueryStartTime', 'all', 'limit', 'cursor', 'callResult', 'servicerName', 'params', '__proto__', 'constructor', 'prototype', 'toString'];
+/** Strings that are valid JSON but not well-formed Unicode: lone halves, swapped halves, a half next to text. */
+const illFormed = fc.oneof(
+  fc.constantFrom('\ud800', '\udfff', '\ude00\ud83d', 'ab\udc00cd', '\ud83d', '会员\ud800', `${'x'.repeat(30)}\udbff`),
+  fc.tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 8 })).map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`),
+);
 const nasty = fc.oneof(
+  illFormed,
+  fc.array(fc.oneof(illFormed, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 4 }),
   fc.jsonValue({ maxDepth: 6 }),
   fc.constantFrom(INSTANCE, 'ccc_xp_pre-cn-other', '../..', '', ' ', 'inbound', 1, 3, 50, 51, 0, -1, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, '9'.repeat(400), '2026-11-24T00:00:00Z', '2026-11-24T00:00:00', true, null),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -51,6 +63,36 @@ const request = fc.record({
   body: rawBody,
   base64: fc.constantFrom(false, false, true),
   base64Garbage: fc.boolean(),
+});
+
+const illFormedField = fc.constantFrom('acid', 'memberName', 'servicerName', 'groupName', 'callingNumber', 'params', 'id', 'callType', 'callResult', 'groupId', 'cursor');
+const illFormedListField = fc.constantFrom('acidList', 'memberIdList', 'servicerIdList', 'callingNumberList', 'calledNumberList', 'callTypeList', 'callResultList', 'groupIdList');
+const illFormedFilter = fc.oneof(
+  fc.tuple(illFormedField, illFormed).map(([field, value]) => ({ instanceId: INSTANCE, [field]: value })),
+  fc.tuple(illFormedListField, fc.array(fc.constantFrom('ok', 'inbound', 'normal', '12'), { maxLength: 3 }), illFormed, fc.nat(3)).map(([field, items, bad, at]) => {
+    const list: string[] = [...items];
+    list.splice(Math.min(at, list.length), 0, bad);
+    return { instanceId: INSTANCE, [field]: list };
+  }),
+);
+
+describe('ill-formed Unicode in a filter', () => {
+  it('is a 422 naming the field, over HTTP and as a direct invocation, before any upstream call', async () => {
+    await fc.assert(
+      fc.asyncProperty(illFormedFilter, fc.boolean(), async (filter, direct) => {
+        const text = JSON.stringify(filter);
+        const event = direct ? Buffer.from(text) : Buffer.from(JSON.stringify({ version: 'v1', rawPath: '/', body: text, isBase64Encoded: false, headers: { 'Content-Type': 'application/json' }, queryParameters: {}, requestContext: { requestId: 'fuzz', http: { method: 'POST', path: '/' } } }));
+        const before = upstreamCalls;
+        const result = await handler(event, aContext());
+        expect(result.statusCode).toBe(422);
+        const problem = JSON.parse(result.body) as { errors: Array<{ path: string }> };
+        const field = Object.keys(filter).find((key) => key !== 'instanceId') ?? '';
+        expect(problem.errors.some((issue) => issue.path === field || issue.path.startsWith(`${field}.`))).toBe(true);
+        expect(upstreamCalls).toBe(before);
+      }),
+      { numRuns: Math.ceil(RUNS / 5) },
+    );
+  }, 60_000);
 });
 
 describe(`query function HTTP path under ${RUNS} generated requests`, () => {

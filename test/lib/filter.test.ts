@@ -73,6 +73,8 @@ describe('parseQueryFilter', () => {
     { info: 'fractional pageNo', input: { pageNo: 1.5 }, path: 'pageNo', code: 'invalid_type' },
     { info: 'pageSize as string', input: { pageSize: '10' }, path: 'pageSize', code: 'invalid_type' },
     { info: 'callType 4', input: { callType: 4 }, path: 'callType', code: 'invalid_union' },
+    { info: 'callType "4"', input: { callType: '4' }, path: 'callType', code: 'invalid_union' },
+    { info: 'pageNo with all', input: { all: true, pageNo: 2 }, path: 'pageNo', code: 'invalid_combination' },
     { info: 'callType word', input: { callType: 'sideways' }, path: 'callType', code: 'invalid_union' },
     { info: 'list of 101', input: { acidList: Array.from({ length: 101 }, (_, i) => String(i)) }, path: 'acidList', code: 'too_big' },
     { info: 'empty list', input: { acidList: [] }, path: 'acidList', code: 'too_small' },
@@ -91,6 +93,74 @@ describe('parseQueryFilter', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ path, code });
     expect(issues[0]?.message.length).toBeGreaterThan(5);
+  });
+
+  it('teaches the allowed values in enum errors, naming what was given', () => {
+    const messages = (input: unknown) => issuesOf(input).map((issue) => `${issue.path}: ${issue.message}`);
+    expect(messages({ callType: 'incoming' })).toMatchInlineSnapshot(`
+      [
+        "callType: expected one of outbound, inbound, transfer, 1, 2, 3; got "incoming"",
+      ]
+    `);
+    expect(messages({ callTypeList: ['inbound', 4, null] })).toMatchInlineSnapshot(`
+      [
+        "callTypeList.1: expected one of outbound, inbound, transfer, 1, 2, 3; got 4",
+        "callTypeList.2: expected one of outbound, inbound, transfer, 1, 2, 3; got null",
+      ]
+    `);
+    expect(messages({ callResult: 'great', callResultList: ['normal', ['x']] })).toMatchInlineSnapshot(`
+      [
+        "callResult: expected one of normal, touchRouteError, touchInQueue, touchInLoss, userHangup, sysHangup, transferAgent, dailing, TouchRingCallLoss; got "great"",
+        "callResultList.1: expected one of normal, touchRouteError, touchInQueue, touchInLoss, userHangup, sysHangup, transferAgent, dailing, TouchRingCallLoss; got an array",
+      ]
+    `);
+  });
+
+  it.each(['1', '2', '3'])('accepts callType "%s" as the API code', (code) => {
+    const result = parse({ callType: code, callTypeList: [code, 'inbound'] });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(toWireParams({ ...result.filter, instanceId: 'ccc_xp_pre-cn-abc123' }, { pageNo: 1, pageSize: 1 }, { timeUnit: 'ms' })).toMatchObject({ CallType: code, CallTypeList: [code, '2'] });
+  });
+
+  it.each([
+    { info: 'a lone high surrogate', input: { memberName: '\ud800' }, path: 'memberName' },
+    { info: 'a lone low surrogate inside text', input: { servicerName: 'ab\udc00cd' }, path: 'servicerName' },
+    { info: 'swapped halves', input: { groupName: '\ude00\ud83d' }, path: 'groupName' },
+    { info: 'a lone surrogate in a list item', input: { memberIdList: ['m1', 'm2\udbff'] }, path: 'memberIdList.1' },
+    { info: 'a lone surrogate in params', input: { params: '{"k":"\ud834"}' }, path: 'params' },
+    { info: 'a lone surrogate in an enum field', input: { callType: '\ud800' }, path: 'callType' },
+    { info: 'a lone surrogate in the cursor', input: { cursor: 'abc\udfff.def' }, path: 'cursor' },
+  ])('rejects $info, naming `$path`', ({ input, path }) => {
+    const issues = issuesOf(input);
+    expect(issues.map((issue) => issue.path)).toStrictEqual([path]);
+  });
+
+  it('names the lone surrogate it found', () => {
+    expect(issuesOf({ memberName: 'ab\ud800' })).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "ill_formed_unicode",
+          "message": "expected well-formed Unicode text; got a lone surrogate U+D800 at index 2",
+          "path": "memberName",
+        },
+      ]
+    `);
+  });
+
+  it('accepts well-formed text outside the BMP (a proper surrogate pair)', () => {
+    expect(parse({ memberName: '会员 \ud83d\ude00' }).ok).toBe(true);
+  });
+
+  it.each([
+    { info: 'a filter field', input: { cursor: 'c.x', callType: 'inbound' }, path: 'callType' },
+    { info: 'an instance id', input: { cursor: 'c.x', instanceId: 'ccc_xp_pre-cn-abc123' }, path: 'instanceId' },
+    { info: 'pageSize (as the API alias)', input: { cursor: 'c.x', PageSize: 10 }, path: 'pageSize' },
+  ])('refuses $info next to a cursor', ({ input, path }) => {
+    expect(issuesOf(input)).toStrictEqual([{ path, code: 'invalid_combination', message: expect.stringContaining('cursor carries the filter') }]);
+  });
+
+  it('accepts limit and all next to a cursor', () => {
+    expect(parse({ cursor: 'c.x', limit: 10, all: true })).toStrictEqual({ ok: true, filter: { cursor: 'c.x', limit: 10, all: true } });
   });
 
   it.each([null, [], 'text', 42, true])('rejects a body that is not an object: %j', (input) => {

@@ -357,6 +357,9 @@ describe('GET /openapi.json', () => {
     expect(document.components.schemas.QueryFilter.additionalProperties).toBe(false);
     expect(document.components.schemas.QueryFilter.properties.pageSize).toMatchObject({ minimum: 1, maximum: 50 });
     expect(document.paths['/'].post.requestBody.content['application/json'].schema).toStrictEqual({ $ref: '#/components/schemas/QueryFilter' });
+    expect(document.components.schemas.QueryFilter.properties.cursor).toMatchObject({ type: 'string' });
+    expect(document.components.schemas.QueryResponse.properties.page.properties.nextCursor).toMatchObject({ type: ['string', 'null'] });
+    expect(Object.keys(document.paths['/'].post.responses['200'].headers)).toContain('X-Next-Cursor');
   });
 });
 

@@ -48,7 +48,11 @@ const PageCursorSchema = z.strictObject({
   f: z.record(z.string(), z.unknown()),
   p: z.number().int().min(1).max(MAX_PAGE_NO),
   z: z.number().int().min(1).max(MAX_PAGE_SIZE),
-  x: z.number().int().min(0).max(MAX_PAGE_SIZE - 1),
+  x: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_PAGE_SIZE - 1),
 });
 
 const CursorPayloadSchema = z.discriminatedUnion('m', [WalkCursorSchema, PageCursorSchema]);

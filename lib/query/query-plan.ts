@@ -25,7 +25,11 @@ export function planQuery(filter: QueryFilter, allowedInstances: readonly string
       const misplaced = (['all', 'limit'] as const).filter((field) => filter[field] !== undefined);
       if (misplaced.length > 0) {
         throw new ValidationError(
-          misplaced.map((field) => ({ path: field, code: 'invalid_combination', message: `\`${field}\` applies to a cursor from an "all" request; this cursor continues page by page` })),
+          misplaced.map((field) => ({
+            path: field,
+            code: 'invalid_combination',
+            message: `\`${field}\` applies to a cursor from an "all" request; this cursor continues page by page`,
+          })),
         );
       }
       return { kind: 'page', filter: cursor.filter, pageNo: cursor.pageNo, pageSize: cursor.pageSize, skip: cursor.skip };

@@ -105,7 +105,11 @@ async function runPage(plan: Extract<QueryPlan, { kind: 'page' }>, format: Recor
   const budget = budgetFor(format, deps.maxResponseBytes, Number.MAX_SAFE_INTEGER, framing);
   let page: HotlinePage;
   try {
-    page = await deps.api.queryPage(toWireParams(filter, { pageNo, pageSize }, { timeUnit: deps.timeUnit }), { deadline: deps.deadline, stats: deps.stats, limiter: calls });
+    page = await deps.api.queryPage(toWireParams(filter, { pageNo, pageSize }, { timeUnit: deps.timeUnit }), {
+      deadline: deps.deadline,
+      stats: deps.stats,
+      limiter: calls,
+    });
   } catch (error) {
     if (!(error instanceof CallBudgetExhaustedError)) throw error;
     // Nothing read: the same position again.

@@ -15,7 +15,9 @@ export const QueryResponseSchema = z
         .string()
         .nullable()
         .optional()
-        .describe('Send {"cursor": nextCursor} (optionally with limit or all) for the rest; null when the result is complete. Opaque; well under 1 KB for ordinary filters'),
+        .describe(
+          'Send {"cursor": nextCursor} (optionally with limit or all) for the rest; null when the result is complete. Opaque; well under 1 KB for ordinary filters',
+        ),
     }),
     requestId: z.string().nullable().describe("AICCS's RequestId of the first page this response read"),
   })

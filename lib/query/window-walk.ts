@@ -126,7 +126,8 @@ export async function walkWindow(window: WalkWindow, start: WalkPosition, deps: 
       known = slice.tooBig && slice.tooBig.from < slice.range.from ? { from: slice.tooBig.from, count: slice.tooBig.count - slice.totalCount } : undefined;
 
       const innermost = position.bands.at(-1);
-      const fresh = innermost !== undefined && slice.range.from >= innermost.from ? slice.records.filter((record) => compareKeys(keyOf(record), innermost.key) < 0) : slice.records;
+      const fresh =
+        innermost !== undefined && slice.range.from >= innermost.from ? slice.records.filter((record) => compareKeys(keyOf(record), innermost.key) < 0) : slice.records;
       const outer = position.bands.filter((band) => band.from < slice.range.from);
       const completed: WalkPosition = { to: slice.range.from, bands: outer, width: nextWidth(slice.range, slice.totalCount) };
       const groups = groupByKey(fresh);
@@ -135,7 +136,11 @@ export async function walkWindow(window: WalkWindow, start: WalkPosition, deps: 
         const isLast = i === groups.length - 1;
         const after: WalkPosition = isLast
           ? completed
-          : { to: slice.range.to, bands: [...outer, { from: slice.range.from, key: keyOf(group[0] as NormalizedCallRecord) }], width: Math.max(SECOND_MS, slice.range.to - slice.range.from) };
+          : {
+              to: slice.range.to,
+              bands: [...outer, { from: slice.range.from, key: keyOf(group[0] as NormalizedCallRecord) }],
+              width: Math.max(SECOND_MS, slice.range.to - slice.range.from),
+            };
         const done = isLast && after.to <= window.from;
         if (!deps.budget.tryAdd(group, done ? null : deps.cursorFor(after))) {
           if (deps.budget.count === 0) throw recordTooLargeError(deps.budget.measure(group[0] as NormalizedCallRecord), deps.budget.roomBytes());

@@ -18,7 +18,9 @@ const text = (description: string, max = 128) => wellFormedString().trim().min(1
 const list = <T extends z.ZodType>(item: T, description: string) => z.array(item).min(1).max(MAX_LIST_ITEMS).describe(description);
 
 const callType = z
-  .union([z.enum(['outbound', 'inbound', 'transfer']), z.literal([1, 2, 3]), z.enum(['1', '2', '3'])], { error: expectedOneOf(['outbound', 'inbound', 'transfer', 1, 2, 3]) })
+  .union([z.enum(['outbound', 'inbound', 'transfer']), z.literal([1, 2, 3]), z.enum(['1', '2', '3'])], {
+    error: expectedOneOf(['outbound', 'inbound', 'transfer', 1, 2, 3]),
+  })
   .describe('outbound | inbound | transfer, or the API codes 1 | 2 | 3 (numbers or numeric strings)');
 const callResult = z.enum(CALL_RESULTS, { error: expectedOneOf(CALL_RESULTS) });
 const groupId = z
@@ -38,7 +40,11 @@ const timeInput = z
  */
 export const QueryFilterSchema = z
   .strictObject({
-    instanceId: z.string().regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id such as ccc_xp_pre-cn-xxxx' }).optional().describe('AICCS instance id; optional when the function serves exactly one instance'),
+    instanceId: z
+      .string()
+      .regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id such as ccc_xp_pre-cn-xxxx' })
+      .optional()
+      .describe('AICCS instance id; optional when the function serves exactly one instance'),
     acid: text('Session id').optional(),
     acidList: list(text('Session id'), 'Session ids (any of)').optional(),
     callType: callType.optional(),
@@ -65,8 +71,18 @@ export const QueryFilterSchema = z
     pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('Records per page, 1–50 (default 20); with all, upstream pages are always 50'),
     pageNo: z.number().int().min(1).max(MAX_PAGE_NO).optional().describe('Page number, 1–1000 (default 1); not with all'),
     all: z.boolean().optional().describe('Walk the whole window (split by time), up to limit records per response; continue with page.nextCursor'),
-    limit: z.number().int().min(1).max(MAX_AUTO_PAGINATION_RECORDS).optional().describe('With all or a walk cursor: the most records in this response (default and maximum 5000)'),
-    cursor: wellFormedString().min(1).max(MAX_CURSOR_LENGTH).optional().describe('page.nextCursor (or X-Next-Cursor) of the previous response; only limit and all may be sent with it'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_AUTO_PAGINATION_RECORDS)
+      .optional()
+      .describe('With all or a walk cursor: the most records in this response (default and maximum 5000)'),
+    cursor: wellFormedString()
+      .min(1)
+      .max(MAX_CURSOR_LENGTH)
+      .optional()
+      .describe('page.nextCursor (or X-Next-Cursor) of the previous response; only limit and all may be sent with it'),
   })
   .meta({ id: 'QueryFilter' });
 
@@ -146,7 +162,11 @@ function crossFieldIssues(filter: QueryFilter): FieldIssue[] {
     // The cursor carries the filter; a second copy could only contradict it.
     for (const key of Object.keys(filter)) {
       if (!CURSOR_COMPANION_FIELDS.has(key)) {
-        issues.push({ path: key, code: 'invalid_combination', message: `\`${key}\` cannot be sent with \`cursor\`: the cursor carries the filter; send only cursor, limit and all` });
+        issues.push({
+          path: key,
+          code: 'invalid_combination',
+          message: `\`${key}\` cannot be sent with \`cursor\`: the cursor carries the filter; send only cursor, limit and all`,
+        });
       }
     }
     return issues;
@@ -155,7 +175,11 @@ function crossFieldIssues(filter: QueryFilter): FieldIssue[] {
     issues.push({ path: 'limit', code: 'invalid_combination', message: 'limit applies only with "all": true or a cursor' });
   }
   if (filter.all === true && filter.pageNo !== undefined) {
-    issues.push({ path: 'pageNo', code: 'invalid_combination', message: 'pageNo does not apply with "all": true; a walk reads the whole window, continue it with page.nextCursor' });
+    issues.push({
+      path: 'pageNo',
+      code: 'invalid_combination',
+      message: 'pageNo does not apply with "all": true; a walk reads the whole window, continue it with page.nextCursor',
+    });
   }
   return issues;
 }

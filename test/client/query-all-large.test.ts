@@ -38,7 +38,14 @@ afterAll(async () => {
 describe('queryAll over a window above the depth cap', () => {
   it(`reads all ${COUNT} records, each once, through the gateway by following cursors`, async () => {
     // Arrange
-    const client = createCallRecordsClient({ functionName: 'call-records-query', region: 'cn-hangzhou', accountId: '1234567890123456', endpoint: gateway.url, credentials: CALLER, timeoutMs: 120_000 });
+    const client = createCallRecordsClient({
+      functionName: 'call-records-query',
+      region: 'cn-hangzhou',
+      accountId: '1234567890123456',
+      endpoint: gateway.url,
+      credentials: CALLER,
+      timeoutMs: 120_000,
+    });
     // Act
     const seen: string[] = [];
     for await (const record of client.queryAll({ startTime: new Date(FROM).toISOString(), endTime: new Date(TO).toISOString() })) seen.push(record.id ?? '');

@@ -25,7 +25,10 @@ function aHandler(env: Record<string, string> = {}) {
 type Handler = ReturnType<typeof aHandler>;
 
 async function post(handler: Handler, body: unknown, accept?: string) {
-  const result = await handler(anHttpEvent({ body: body as object, ...(accept ? { headers: { Accept: accept } } : {}) }), aContext({ function: { name: 'q', handler: 'index.handler', memory: 512, timeout: 300 } }));
+  const result = await handler(
+    anHttpEvent({ body: body as object, ...(accept ? { headers: { Accept: accept } } : {}) }),
+    aContext({ function: { name: 'q', handler: 'index.handler', memory: 512, timeout: 300 } }),
+  );
   return { status: result.statusCode, headers: result.headers, body: result.body, bytes: Buffer.byteLength(result.body, 'utf8') };
 }
 
@@ -98,14 +101,18 @@ describe(`a walk over a window of ${BIG_COUNT} records (above the 50,000 depth c
     expect(emulator.stats.errorsByCode['InvalidParameter'] ?? 0).toBe(0);
   }, 120_000);
 
-  it.each(['ndjson', 'csv'] as const)('%s: every record exactly once with X-Next-Cursor, within the byte bound', async (format) => {
-    const maxBytes = 4_194_304;
-    const handler = aHandler();
-    const { ids, sizes } = await walk(handler, { instanceId: BIG, startTime: new Date(FROM).toISOString(), endTime: new Date(TO).toISOString(), all: true }, format);
-    expect(ids).toHaveLength(BIG_COUNT);
-    expect(new Set(ids)).toStrictEqual(expected());
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(maxBytes);
-  }, 120_000);
+  it.each(['ndjson', 'csv'] as const)(
+    '%s: every record exactly once with X-Next-Cursor, within the byte bound',
+    async (format) => {
+      const maxBytes = 4_194_304;
+      const handler = aHandler();
+      const { ids, sizes } = await walk(handler, { instanceId: BIG, startTime: new Date(FROM).toISOString(), endTime: new Date(TO).toISOString(), all: true }, format);
+      expect(ids).toHaveLength(BIG_COUNT);
+      expect(new Set(ids)).toStrictEqual(expected());
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(maxBytes);
+    },
+    120_000,
+  );
 });
 
 describe('bounds', () => {
@@ -152,7 +159,12 @@ describe('cursor requests', () => {
   });
 
   it.each([
-    { info: 'a tampered cursor', mutate: (cursor: string) => `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`, status: 422, code: 'INVALID_CURSOR' },
+    {
+      info: 'a tampered cursor',
+      mutate: (cursor: string) => `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`,
+      status: 422,
+      code: 'INVALID_CURSOR',
+    },
     { info: 'a truncated cursor', mutate: (cursor: string) => cursor.slice(0, -3), status: 422, code: 'INVALID_CURSOR' },
     { info: 'a made-up cursor', mutate: () => 'eyJ2IjoxfQ.AAAAAAAAAAAAAAAA', status: 422, code: 'INVALID_CURSOR' },
   ])('answers $info with $status $code and no upstream call', async ({ mutate, status, code }) => {
@@ -199,7 +211,13 @@ describe('cursor requests', () => {
 
   it('keeps cursors compact: well under 1 KB for an ordinary filter', async () => {
     const handler = aHandler({ QUERY_MAX_RESPONSE_BYTES: '16384' });
-    const response = await post(handler, { instanceId: SMALL, startTime: '2026-11-20T00:00:00+08:00', endTime: '2026-11-22T00:00:00+08:00', callTypeList: ['inbound', 'outbound'], all: true });
+    const response = await post(handler, {
+      instanceId: SMALL,
+      startTime: '2026-11-20T00:00:00+08:00',
+      endTime: '2026-11-22T00:00:00+08:00',
+      callTypeList: ['inbound', 'outbound'],
+      all: true,
+    });
     const cursor = QueryResponseSchema.parse(JSON.parse(response.body)).page.nextCursor ?? '';
     expect(cursor.length).toBeGreaterThan(0);
     expect(cursor.length).toBeLessThan(700);

@@ -10,7 +10,17 @@ import { aContext } from '../builders/fc';
 /** Bounded in CI; FUZZ_RUNS=100000 for a long local run. */
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const INSTANCE = 'ccc_xp_pre-cn-fuzz0001';
-const CLIENT_ERROR_CODES = new Set(['INVALID_CURSOR', 'MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'VALIDATION_FAILED', 'INSTANCE_NOT_ALLOWED', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED']);
+const CLIENT_ERROR_CODES = new Set([
+  'INVALID_CURSOR',
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_ACCEPTABLE',
+  'VALIDATION_FAILED',
+  'INSTANCE_NOT_ALLOWED',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+]);
 
 let upstreamCalls = 0;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -24,19 +34,70 @@ const api: HotlineSessionApi = {
     return { requestId: 'fuzz', pageNumber: Number(params['PageNo']), pageSize: Number(params['PageSize']), totalCount: 0, records: [] };
   },
 };
-const handler = createFcHttpHandler(createQueryApp({ config: loadQueryConfig({ AICCS_INSTANCE_IDS: `${INSTANCE},ccc_xp_pre-cn-fuzz0002` }), apiFor: () => api, logger: silentLogger }));
+const handler = createFcHttpHandler(
+  createQueryApp({ config: loadQueryConfig({ AICCS_INSTANCE_IDS: `${INSTANCE},ccc_xp_pre-cn-fuzz0002` }), apiFor: () => api, logger: silentLogger }),
+);
 
-const filterKeys = ['instanceId', 'InstanceId', 'pageSize', 'PageSize', 'pageNo', 'callType', 'callTypeList', 'acidList', 'memberIdList', 'memberName', 'groupId', 'startTime', 'endTime', 'QueryStartTime', 'all', 'limit', 'cursor', 'callResult', 'servicerName', 'params', '__proto__', 'constructor', 'prototype', 'toString'];
+const filterKeys = [
+  'instanceId',
+  'InstanceId',
+  'pageSize',
+  'PageSize',
+  'pageNo',
+  'callType',
+  'callTypeList',
+  'acidList',
+  'memberIdList',
+  'memberName',
+  'groupId',
+  'startTime',
+  'endTime',
+  'QueryStartTime',
+  'all',
+  'limit',
+  'cursor',
+  'callResult',
+  'servicerName',
+  'params',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+];
 /** Strings that are valid JSON but not well-formed Unicode: lone halves, swapped halves, a half next to text. */
 const illFormed = fc.oneof(
   fc.constantFrom('\ud800', '\udfff', '\ude00\ud83d', 'ab\udc00cd', '\ud83d', '会员\ud800', `${'x'.repeat(30)}\udbff`),
-  fc.tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 8 })).map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`),
+  fc
+    .tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 8 }))
+    .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`),
 );
 const nasty = fc.oneof(
   illFormed,
   fc.array(fc.oneof(illFormed, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 4 }),
   fc.jsonValue({ maxDepth: 6 }),
-  fc.constantFrom(INSTANCE, 'ccc_xp_pre-cn-other', '../..', '', ' ', 'inbound', 1, 3, 50, 51, 0, -1, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, '9'.repeat(400), '2026-11-24T00:00:00Z', '2026-11-24T00:00:00', true, null),
+  fc.constantFrom(
+    INSTANCE,
+    'ccc_xp_pre-cn-other',
+    '../..',
+    '',
+    ' ',
+    'inbound',
+    1,
+    3,
+    50,
+    51,
+    0,
+    -1,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    Number.MAX_SAFE_INTEGER,
+    '9'.repeat(400),
+    '2026-11-24T00:00:00Z',
+    '2026-11-24T00:00:00',
+    true,
+    null,
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 120 }),
 );
@@ -58,15 +119,38 @@ const rawBody = fc.oneof(
 const request = fc.record({
   method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'post', 'X'),
   path: fc.constantFrom('/', '/', '/', '/openapi.json', '//', '/records', '/%2e%2e/', '/openapi.json/', ''),
-  contentType: fc.option(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/vnd.x+json', '', 'application/json\u0000'), { nil: undefined }),
-  accept: fc.option(fc.constantFrom('*/*', 'application/json', 'text/csv', 'application/x-ndjson', 'application/xml', 'text/html;q=0.9', 'application/json;q=0', ''), { nil: undefined }),
+  contentType: fc.option(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/vnd.x+json',
+      '',
+      'application/json\u0000',
+    ),
+    { nil: undefined },
+  ),
+  accept: fc.option(fc.constantFrom('*/*', 'application/json', 'text/csv', 'application/x-ndjson', 'application/xml', 'text/html;q=0.9', 'application/json;q=0', ''), {
+    nil: undefined,
+  }),
   body: rawBody,
   base64: fc.constantFrom(false, false, true),
   base64Garbage: fc.boolean(),
 });
 
 const illFormedField = fc.constantFrom('acid', 'memberName', 'servicerName', 'groupName', 'callingNumber', 'params', 'id', 'callType', 'callResult', 'groupId', 'cursor');
-const illFormedListField = fc.constantFrom('acidList', 'memberIdList', 'servicerIdList', 'callingNumberList', 'calledNumberList', 'callTypeList', 'callResultList', 'groupIdList');
+const illFormedListField = fc.constantFrom(
+  'acidList',
+  'memberIdList',
+  'servicerIdList',
+  'callingNumberList',
+  'calledNumberList',
+  'callTypeList',
+  'callResultList',
+  'groupIdList',
+);
 const illFormedFilter = fc.oneof(
   fc.tuple(illFormedField, illFormed).map(([field, value]) => ({ instanceId: INSTANCE, [field]: value })),
   fc.tuple(illFormedListField, fc.array(fc.constantFrom('ok', 'inbound', 'normal', '12'), { maxLength: 3 }), illFormed, fc.nat(3)).map(([field, items, bad, at]) => {
@@ -81,7 +165,19 @@ describe('ill-formed Unicode in a filter', () => {
     await fc.assert(
       fc.asyncProperty(illFormedFilter, fc.boolean(), async (filter, direct) => {
         const text = JSON.stringify(filter);
-        const event = direct ? Buffer.from(text) : Buffer.from(JSON.stringify({ version: 'v1', rawPath: '/', body: text, isBase64Encoded: false, headers: { 'Content-Type': 'application/json' }, queryParameters: {}, requestContext: { requestId: 'fuzz', http: { method: 'POST', path: '/' } } }));
+        const event = direct
+          ? Buffer.from(text)
+          : Buffer.from(
+              JSON.stringify({
+                version: 'v1',
+                rawPath: '/',
+                body: text,
+                isBase64Encoded: false,
+                headers: { 'Content-Type': 'application/json' },
+                queryParameters: {},
+                requestContext: { requestId: 'fuzz', http: { method: 'POST', path: '/' } },
+              }),
+            );
         const before = upstreamCalls;
         const result = await handler(event, aContext());
         expect(result.statusCode).toBe(422);
@@ -132,11 +228,18 @@ describe(`query function HTTP path under ${RUNS} generated requests`, () => {
 
   it('treats any non-HTTP event as a direct invocation and still never answers 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.stringify(value)), fc.string({ unit: 'binary', maxLength: 300 }), filterLike), async (text) => {
-        const result = await handler(Buffer.from(text), aContext());
-        expect(result.statusCode).toBeLessThan(500);
-        if (result.statusCode >= 400) expect(CLIENT_ERROR_CODES.has((JSON.parse(result.body) as { code: string }).code)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.stringify(value)),
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          filterLike,
+        ),
+        async (text) => {
+          const result = await handler(Buffer.from(text), aContext());
+          expect(result.statusCode).toBeLessThan(500);
+          if (result.statusCode >= 400) expect(CLIENT_ERROR_CODES.has((JSON.parse(result.body) as { code: string }).code)).toBe(true);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 5) },
     );
   }, 60_000);

@@ -75,6 +75,8 @@ describe('loadQueryConfig', () => {
   });
 
   it('never echoes the bad value', () => {
-    expect(() => loadQueryConfig({ ...minimal, AICCS_ENDPOINT: 'not-a-url-SECRETISH' })).toThrow(expect.objectContaining({ detail: expect.not.stringContaining('SECRETISH') }));
+    expect(() => loadQueryConfig({ ...minimal, AICCS_ENDPOINT: 'not-a-url-SECRETISH' })).toThrow(
+      expect.objectContaining({ detail: expect.not.stringContaining('SECRETISH') }),
+    );
   });
 });

@@ -119,7 +119,11 @@ describe('parseQueryFilter', () => {
   it.each(['1', '2', '3'])('accepts callType "%s" as the API code', (code) => {
     const result = parse({ callType: code, callTypeList: [code, 'inbound'] });
     expect(result.ok).toBe(true);
-    if (result.ok) expect(toWireParams({ ...result.filter, instanceId: 'ccc_xp_pre-cn-abc123' }, { pageNo: 1, pageSize: 1 }, { timeUnit: 'ms' })).toMatchObject({ CallType: code, CallTypeList: [code, '2'] });
+    if (result.ok)
+      expect(toWireParams({ ...result.filter, instanceId: 'ccc_xp_pre-cn-abc123' }, { pageNo: 1, pageSize: 1 }, { timeUnit: 'ms' })).toMatchObject({
+        CallType: code,
+        CallTypeList: [code, '2'],
+      });
   });
 
   it.each([
@@ -172,7 +176,11 @@ describe('toWireParams', () => {
   const base = { instanceId: 'ccc_xp_pre-cn-abc123' } satisfies QueryFilter;
 
   it('sends only what is set, lists as arrays, call types as codes', () => {
-    const params = toWireParams({ ...base, callType: 'transfer', callTypeList: ['outbound', 2], acidList: ['a', 'b'], groupIdList: [1, '9007199254740993'] }, { pageNo: 3, pageSize: 50 }, { timeUnit: 'ms' });
+    const params = toWireParams(
+      { ...base, callType: 'transfer', callTypeList: ['outbound', 2], acidList: ['a', 'b'], groupIdList: [1, '9007199254740993'] },
+      { pageNo: 3, pageSize: 50 },
+      { timeUnit: 'ms' },
+    );
     expect(params).toStrictEqual({
       InstanceId: 'ccc_xp_pre-cn-abc123',
       PageNo: '3',

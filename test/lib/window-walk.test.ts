@@ -25,14 +25,21 @@ function aScrambledApi(records: RawCallRecord[], options: { maxPageNo?: number }
       calls.count++;
       const pageNo = Number(params['PageNo']);
       const pageSize = Number(params['PageSize']);
-      if (pageSize > 50 || pageNo > (options.maxPageNo ?? 1000)) throw Object.assign(new Error('InvalidParameter'), { code: 'InvalidParameter', data: { Code: 'InvalidParameter' } });
+      if (pageSize > 50 || pageNo > (options.maxPageNo ?? 1000))
+        throw Object.assign(new Error('InvalidParameter'), { code: 'InvalidParameter', data: { Code: 'InvalidParameter' } });
       const start = params['QueryStartTime'] === undefined ? -Infinity : Number(params['QueryStartTime']);
       const end = params['QueryEndTime'] === undefined ? Infinity : Number(params['QueryEndTime']);
       const matching = order.filter((record) => {
         const time = parseShanghaiTime(record.CreateTime);
         return time >= start && time <= end;
       });
-      return { requestId: `fake-${calls.count}`, pageNumber: pageNo, pageSize, totalCount: matching.length, records: matching.slice((pageNo - 1) * pageSize, pageNo * pageSize) };
+      return {
+        requestId: `fake-${calls.count}`,
+        pageNumber: pageNo,
+        pageSize,
+        totalCount: matching.length,
+        records: matching.slice((pageNo - 1) * pageSize, pageNo * pageSize),
+      };
     },
   };
   return { api, calls };

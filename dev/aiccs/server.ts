@@ -4,20 +4,20 @@
  * the local stack run offline against realistic behaviour, signatures included.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createDemoStore, DEMO_CREDENTIALS } from './demo';
 import { validateFaults } from './faults';
 import type { FaultOptions } from './faults';
-import { NonceCache } from './nonce-cache';
+import { closeServer, listen } from '../shared/http-server';
+import { NonceCache } from '../shared/nonce-cache';
 import type { PageLimits } from './params';
-import { createRandom } from './prng';
+import { createRandom } from '../shared/prng';
 import type { AiccsCredential } from './protocol';
 import type { TimeBounds } from './record-filter';
 import type { RecordStore } from './record-store';
 import { createRequestHandler } from './request-handler';
 import { createStats, resetStats } from './stats';
 import type { EmulatorStats } from './stats';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '../shared/token-bucket';
 import type { WireStyle } from './wire-json';
 
 /** Options of {@link startAiccsEmulator}; all optional. */
@@ -129,18 +129,10 @@ export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promi
   const server = createServer((req, res) => {
     void handler(req, res);
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     store,
     stats,
@@ -154,10 +146,7 @@ export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promi
       closing = true;
       // Release delayed handlers; they see `closing` and drop their socket.
       for (const entry of [...pendingWaits]) entry.resolve();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
+      return closeServer(server);
     },
   };
 }

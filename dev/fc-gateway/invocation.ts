@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { FcContext, FcCredentials } from '../../lib/fc/types';
 
 export type FcEventHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
@@ -51,18 +50,4 @@ export async function runFunction(env: InvocationEnv, name: string, fn: GatewayF
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The request body, or undefined once it exceeds `maxBytes` (the rest is drained, not kept). */
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }

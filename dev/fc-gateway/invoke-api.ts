@@ -6,14 +6,15 @@
  * (FC-signed, @alicloud/fc2).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NonceCache } from '../aiccs/nonce-cache';
+import type { NonceCache } from '../shared/nonce-cache';
+import { readRequestBody } from '../shared/request-body';
 import type { AccessKeyLookup, SignatureCheck } from './access-keys';
 import { verifyAcs3Request } from './acs3-signature';
 import type { AsyncInvocations } from './async-invocations';
 import { FcApiError, sendFcApiError } from './fc-api-error';
 import { verifyFc2Request } from './fc2-signature';
 import { newRequestId } from './http-trigger-event';
-import { readBody, runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
+import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
 /** FC's payload limits: 32 MB sync, 128 KB async. */
 export const MAX_SYNC_PAYLOAD_BYTES = 32 * 1024 * 1024;
@@ -85,10 +86,12 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
   }
   const isAsync = (request.headers['x-fc-invocation-type'] ?? '').toString().toLowerCase() === 'async';
   const limit = isAsync ? deps.maxAsyncPayloadBytes : deps.maxSyncPayloadBytes;
-  const body = await readBody(request, limit);
-  if (body === undefined) {
+  const read = await readRequestBody(request, limit);
+  if (read.kind === 'aborted') return;
+  if (read.kind === 'too-large') {
     throw new FcApiError(413, 'PayloadTooLarge', `${isAsync ? 'Async' : 'Sync'} invocation payload exceeds the ${limit} byte limit`);
   }
+  const { body } = read;
 
   const check = authenticate(deps, request, target, body);
   if (!check.ok) throw new FcApiError(403, check.code, check.message);

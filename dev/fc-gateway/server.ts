@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { NonceCache } from '../aiccs/nonce-cache';
+import { closeServer, listen } from '../shared/http-server';
+import { NonceCache } from '../shared/nonce-cache';
+import { readRequestBody } from '../shared/request-body';
 import { verifyAcs3Request } from './acs3-signature';
 import type { AccessKey } from './access-keys';
 import { createAsyncInvocations, type AsyncInvocationRecord } from './async-invocations';
 import { newRequestId, toHttpTriggerEvent } from './http-trigger-event';
 import { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES, createInvokeApi, matchInvokePath } from './invoke-api';
-import { readBody, runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
+import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
 export type { FcEventHandler, GatewayFunction } from './invocation';
 
@@ -102,11 +103,13 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
 
   const triggerNonces = new NonceCache(2 * maxClockSkewMs);
   const serveHttpTrigger = async (request: IncomingMessage, response: ServerResponse) => {
-    const body = await readBody(request, maxBodyBytes);
-    if (body === undefined) {
+    const read = await readRequestBody(request, maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too-large') {
       response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
       return;
     }
+    const { body } = read;
     if (options.httpAuthType === 'function') {
       const check = verifyAcs3Request({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body }, { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces });
       if (!check.ok) {
@@ -121,22 +124,14 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     writeTriggerResult(response, result, requestId);
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 9000, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url } = await listen(server, options.port ?? 9000, options.host ?? '127.0.0.1');
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     invocations: env.invocations,
     asyncInvocations: () => asyncInvocations.records(),
     waitForAsyncIdle: () => asyncInvocations.waitForIdle(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

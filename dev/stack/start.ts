@@ -8,12 +8,12 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID, createDemoStore, startAiccsEmulator } from './aiccs';
-import { startFcGateway, type FcEventHandler } from './fc-gateway';
+import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID, createDemoStore, startAiccsEmulator } from '../aiccs';
+import { startFcGateway, type FcEventHandler } from '../fc-gateway';
 import { LOCAL_STACK_FILE, writeLocalStack } from './local-stack';
-import { startOssServer } from './oss';
+import { startOssServer } from '../oss';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 const gatewayPort = Number(process.env['FC_GATEWAY_PORT'] ?? 9000);
 const emulatorPort = Number(process.env['AICCS_EMULATOR_PORT'] ?? 9100);
 const ossPort = Number(process.env['OSS_SERVER_PORT'] ?? 9200);

@@ -1,4 +1,4 @@
-/** Account-wide request rate limiting, like the API's shared 80 calls/s quota. */
+/** Request rate limiting (the AICCS emulator uses it for the API's shared 80 calls/s account quota). */
 
 /**
  * Token bucket: holds up to `capacity` tokens, refilled continuously at

@@ -10,15 +10,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_CREDENTIALS } from './aiccs';
+import { DEMO_CREDENTIALS } from '../aiccs';
 import { readLocalStack } from './local-stack';
-import { resolveCredentialSource } from '../lib/client/credential-source';
-import { createFc3Invoker } from '../lib/client/fc3-invoker';
-import { hourlySlices, widenToHours } from '../lib/export/windows';
-import { manifestKey, partitionOf } from '../lib/export/object-keys';
+import { resolveCredentialSource } from '../../lib/client/credential-source';
+import { createFc3Invoker } from '../../lib/client/fc3-invoker';
+import { hourlySlices, widenToHours } from '../../lib/export/windows';
+import { manifestKey, partitionOf } from '../../lib/export/object-keys';
 
 const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv]';
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 
 async function main() {
   const { values } = parseArgs({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Where `npm start` tells other local tools how to reach it. */
-export const LOCAL_STACK_FILE = join(new URL('..', import.meta.url).pathname, '.data', 'local-stack.json');
+export const LOCAL_STACK_FILE = join(new URL('../..', import.meta.url).pathname, '.data', 'local-stack.json');
 
 export const LocalStackSchema = z.object({
   gatewayUrl: z.string(),

@@ -13,6 +13,11 @@ export const LocalStackSchema = z.object({
   ossBucket: z.string(),
   exportPrefix: z.string(),
   instanceIds: z.array(z.string()),
+  /** Gateway name of the export function. */
+  exportFunction: z.string(),
+  /** The demo data window [dataFrom, dataTo), ISO 8601. */
+  dataFrom: z.string(),
+  dataTo: z.string(),
   pid: z.number(),
 });
 export type LocalStack = z.infer<typeof LocalStackSchema>;

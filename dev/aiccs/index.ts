@@ -23,3 +23,6 @@ export { AiccsApiError } from './errors';
 export { createDemoStore, DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID } from './demo';
 export { formatShanghaiTime, parseShanghaiTime, SHANGHAI_OFFSET_MS } from './time';
 export { createRandom, hashString } from '../shared/prng';
+export { ChangeRecordsRequestSchema, DevHookError, LateRecordsRequestSchema, RecordFieldsSchema, isLoopbackAddress } from './dev-hooks';
+export type { ChangeRecordsRequest, DevHookResult, LateRecordsRequest, RecordFields } from './dev-hooks';
+export type { RecordChanges } from './record-store';

@@ -9,6 +9,14 @@ export interface GatewayFunction {
   memoryMb?: number;
   /** What context.credentials carries: the function role's STS triple. */
   credentials?: FcCredentials;
+  /**
+   * s.yaml `concurrencyConfig.reservedConcurrency`: runs at once. Async
+   * invocations beyond it wait in a FIFO queue; sync calls beyond it are
+   * throttled (see the gateway's syncBeyondReservedConcurrency). Default: no limit.
+   */
+  reservedConcurrency?: number;
+  /** s.yaml `asyncInvokeConfig.maxAsyncRetryAttempts` (0–8); default: the gateway's maxAsyncRetryAttempts. */
+  maxAsyncRetryAttempts?: number;
 }
 
 export class FunctionTimeoutError extends Error {

@@ -10,8 +10,9 @@ import type { NonceCache } from '../shared/nonce-cache';
 import { readRequestBody } from '../shared/request-body';
 import type { AccessKeyLookup, SignatureCheck } from './access-keys';
 import { verifyAcs3Request } from './acs3-signature';
-import type { AsyncInvocations } from './async-invocations';
+import type { AsyncTaskScheduler } from './async-tasks';
 import { FcApiError, sendFcApiError } from './fc-api-error';
+import { describeFunctionError, encodeResult } from './function-result';
 import { verifyFc2Request } from './fc2-signature';
 import { newRequestId } from './http-trigger-event';
 import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
@@ -61,7 +62,9 @@ export interface InvokeApiDeps {
   nonces: NonceCache;
   maxClockSkewMs: number;
   now: () => number;
-  asyncInvocations: AsyncInvocations;
+  tasks: AsyncTaskScheduler;
+  /** What a synchronous call meets when the function is at its reservedConcurrency: `throttle` (429, as FC) or `run` anyway. */
+  syncBeyondReservedConcurrency: 'throttle' | 'run';
   maxSyncPayloadBytes: number;
   maxAsyncPayloadBytes: number;
 }
@@ -103,10 +106,14 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
   }
 
   if (isAsync) {
-    deps.asyncInvocations.submit(requestId, name, (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount));
-    response.writeHead(202, { 'x-fc-request-id': requestId }).end();
+    const { taskId, delaySeconds } = asyncHeaders(request, requestId);
+    const accepted = deps.tasks.submit({ taskId, requestId, functionName: name, payload: body, delaySeconds, run: (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount) });
+    // FC answers a repeated task id 409 (documented); the error code is not documented.
+    if (!accepted) throw new FcApiError(409, 'AsyncTaskAlreadyExists', `Async task \`${taskId}\` of function \`${name}\` already exists`);
+    response.writeHead(202, { 'x-fc-request-id': requestId, 'x-fc-async-task-id': taskId }).end();
     return;
   }
+  const release = takeSyncSlot(deps, name);
   try {
     const result = await runFunction(deps.env, name, fn, body, requestId);
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'x-fc-request-id': requestId }).end(encodeResult(result));
@@ -115,7 +122,48 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
     response
       .writeHead(200, { 'content-type': 'application/json', 'x-fc-error-type': 'UnhandledInvocationError', 'x-fc-request-id': requestId })
       .end(JSON.stringify(describeFunctionError(error)));
+  } finally {
+    release();
   }
+}
+
+/** FC's rules for the task id (letters, digits, `_`, `-`; ≤ 128; starting with a letter or `_`). */
+const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * `x-fc-async-task-id` (default: the request id, as FC does) and
+ * `x-fc-async-delay` (whole seconds, 0–3600).
+ *
+ * @throws FcApiError 400 InvalidArgument naming the header and the allowed values.
+ */
+export function asyncHeaders(request: IncomingMessage, requestId: string): { taskId: string; delaySeconds: number } {
+  const taskId = headerText(request, 'x-fc-async-task-id') ?? headerText(request, 'x-fc-stateful-async-invocation-id') ?? requestId;
+  if (!TASK_ID.test(taskId) && taskId !== requestId) {
+    throw new FcApiError(400, 'InvalidArgument', `x-fc-async-task-id \`${taskId.slice(0, 200)}\` is invalid: 1–128 letters, digits, \`_\` or \`-\`, starting with a letter or \`_\``);
+  }
+  const delayText = headerText(request, 'x-fc-async-delay');
+  const delaySeconds = delayText === undefined ? 0 : Number(delayText);
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 3600) {
+    throw new FcApiError(400, 'InvalidArgument', `x-fc-async-delay \`${String(delayText).slice(0, 50)}\` is invalid: whole seconds from 0 to 3600`);
+  }
+  return { taskId, delaySeconds };
+}
+
+/**
+ * A run slot for a synchronous call; FC throttles sync calls over the
+ * reserved concurrency (429, not retried). The error code is UNCONFIRMED.
+ */
+export function takeSyncSlot(deps: Pick<InvokeApiDeps, 'tasks' | 'syncBeyondReservedConcurrency'>, functionName: string): () => void {
+  const release = deps.tasks.tryTakeSync(functionName);
+  if (release) return release;
+  if (deps.syncBeyondReservedConcurrency === 'run') return () => undefined;
+  throw new FcApiError(429, 'ResourceThrottled', `Function \`${functionName}\` is running at its reservedConcurrency (${deps.tasks.running(functionName)}): the synchronous call is throttled; retry later`);
+}
+
+function headerText(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
 }
 
 function authenticate(deps: InvokeApiDeps, request: IncomingMessage, target: InvokeTarget, body: Buffer): SignatureCheck {
@@ -141,19 +189,4 @@ function resolveFunction(deps: InvokeApiDeps, target: InvokeTarget): { name: str
   const serviceKnown = mapped !== undefined || Object.keys(deps.functions).some((key) => key.startsWith(`${target.serviceName}$`));
   if (!serviceKnown) throw new FcApiError(404, 'ServiceNotFound', `Service \`${target.serviceName}\` does not exist`);
   throw new FcApiError(404, 'FunctionNotFound', `Function \`${target.functionName}\` does not exist in service \`${target.serviceName}\``);
-}
-
-/** FC's mapping of a return value: a Buffer as is, a string as UTF-8, anything else as JSON. */
-export function encodeResult(result: unknown): Buffer {
-  if (Buffer.isBuffer(result)) return result;
-  if (typeof result === 'string') return Buffer.from(result, 'utf8');
-  if (result === undefined) return Buffer.alloc(0);
-  return Buffer.from(JSON.stringify(result), 'utf8');
-}
-
-/** The body FC's Node.js runtime sends for an unhandled error. */
-export function describeFunctionError(error: unknown): { errorMessage: string; errorType: string; stackTrace?: string[] } {
-  if (!(error instanceof Error)) return { errorMessage: String(error), errorType: typeof error };
-  const stack = error.stack?.split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
-  return { errorMessage: error.message, errorType: error.name, ...(stack && stack.length > 0 ? { stackTrace: stack } : {}) };
 }

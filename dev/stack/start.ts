@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID, createDemoStore, startAiccsEmulator } from '../aiccs';
 import { startFcGateway, type FcEventHandler } from '../fc-gateway';
 import { LOCAL_STACK_FILE, writeLocalStack } from './local-stack';
+import { readFunctionConfig } from './function-config';
 import { assertPortsFree, portError, readStackPorts } from './ports';
 import { startOssServer } from '../oss';
 
@@ -47,23 +48,38 @@ async function main() {
     OSS_BUCKET,
     OSS_ENDPOINT: oss.url,
     EXPORT_PREFIX,
-    // Fan-out backfills invoke the export function through this gateway, as they would through FC.
-    EXPORT_INVOKE_ENDPOINT: `http://127.0.0.1:${gatewayPort}`,
   });
   process.env['LOG_LEVEL'] ??= 'info';
   const load = (bundle: string) => (createRequire(import.meta.url)(bundle) as { handler: FcEventHandler }).handler;
   const handlers = { query: load(bundles.query), export: load(bundles.export) };
 
+  // Timeout, memory, reservedConcurrency and async retries as deployed (s.yaml); the local names stay short.
+  const sYaml = join(root, 's.yaml');
+  const runConfig = (resource: string) => {
+    const config = readFunctionConfig(sYaml, resource);
+    return {
+      ...(config.timeoutSeconds === undefined ? {} : { timeoutSeconds: config.timeoutSeconds }),
+      ...(config.memoryMb === undefined ? {} : { memoryMb: config.memoryMb }),
+      ...(config.reservedConcurrency === undefined ? {} : { reservedConcurrency: config.reservedConcurrency }),
+      maxAsyncRetryAttempts: config.maxAsyncRetryAttempts,
+    };
+  };
+  const exportConfig = runConfig('export');
   const gateway = await startFcGateway({
     port: gatewayPort,
     httpFunction: 'aiccs-query',
     functions: {
-      'aiccs-query': { handler: handlers.query, timeoutSeconds: 30, credentials: { ...DEMO_CREDENTIALS } },
-      'aiccs-export': { handler: handlers.export, timeoutSeconds: 900, memoryMb: 1024, credentials: { ...DEMO_CREDENTIALS } },
+      'aiccs-query': { handler: handlers.query, ...runConfig('query'), credentials: { ...DEMO_CREDENTIALS } },
+      'aiccs-export': { handler: handlers.export, ...exportConfig, credentials: { ...DEMO_CREDENTIALS } },
     },
+    // FC retries failed async runs after a pause; a second keeps a local retry quick yet spaced.
+    asyncRetryDelayMs: 1000,
+    asyncRetryMaxDelayMs: 30_000,
   }).catch((error: unknown) => {
     throw portError(error, 'FC_GATEWAY_PORT', 'FC gateway', gatewayPort);
   });
+  // Fan-out backfills invoke the export function through this gateway, as they would through FC (set before the first invocation reads it).
+  process.env['EXPORT_INVOKE_ENDPOINT'] = gateway.url;
   writeLocalStack({
     gatewayUrl: gateway.url, aiccsUrl: emulator.url, ossUrl: oss.url, ossRegion: oss.region, ossBucket: OSS_BUCKET, exportPrefix: EXPORT_PREFIX, instanceIds,
     exportFunction: 'aiccs-export', dataFrom: new Date(dataTo - DEMO_DATA_DAYS * 86_400_000).toISOString(), dataTo: new Date(dataTo).toISOString(), pid: process.pid,
@@ -92,6 +108,7 @@ async function main() {
     `  Demo data        ${new Date(dataTo - DEMO_DATA_DAYS * 86_400_000).toISOString()} … ${new Date(dataTo).toISOString()} (the ${DEMO_DATA_DAYS} days before this start; regenerated on every start)`,
     `  OSS server       ${oss.url}  (bucket ${OSS_BUCKET}, files under .data/oss/${OSS_BUCKET}/)`,
     `  Query function   ${gateway.url}/  (FC 3.0 gateway → dist/query/index.js)`,
+    `  Export function  aiccs-export (dist/export/index.js): reservedConcurrency ${exportConfig.reservedConcurrency ?? 'none'}, maxAsyncRetryAttempts ${exportConfig.maxAsyncRetryAttempts}, timeout ${exportConfig.timeoutSeconds ?? 30} s (from s.yaml)`,
     `  Demo instance    ${DEMO_INSTANCE_ID}`,
     '',
     `Demo query: HTTP ${response.status}, ${body.records?.length ?? 0} of ${body.page?.totalCount ?? '?'} inbound calls` +

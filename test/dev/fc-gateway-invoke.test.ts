@@ -121,7 +121,7 @@ describe('FC gateway invoke APIs: asynchronous', () => {
     expect(requestId).toMatch(/^1-/);
     await gateway.waitForAsyncIdle();
     expect(calls.map((call) => call.event.toString())).toEqual(['later']);
-    expect(gateway.asyncInvocations().find((record) => record.requestId === requestId)).toEqual({ requestId, functionName: 'echo', status: 'succeeded', attempts: 1 });
+    expect(gateway.asyncInvocations().find((record) => record.requestId === requestId)).toEqual({ requestId, taskId: requestId, functionName: 'echo', status: 'succeeded', attempts: 1 });
   });
 
   it('retries a failing handler up to maxAsyncRetryAttempts, with context.retryCount', async () => {
@@ -136,6 +136,7 @@ describe('FC gateway invoke APIs: asynchronous', () => {
     await gateway.waitForAsyncIdle();
     expect(gateway.asyncInvocations().find((record) => record.requestId === failed.headers['x-fc-request-id'])).toEqual({
       requestId: failed.headers['x-fc-request-id'],
+      taskId: failed.headers['x-fc-request-id'],
       functionName: 'flaky',
       status: 'failed',
       attempts: 3,

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from '../aiccs';
 import { readLocalStack } from './local-stack';
 import { resolveCredentialSource } from '../../lib/client/credential-source';
-import { createFc3Invoker } from '../../lib/client/fc3-invoker';
+import { createAcs3Invoker } from '../../lib/client/acs3-invoker';
 
 const usage = "usage: npm run timer [-- --payload '<JSON overrides, e.g. {\"format\":\"csv\"}>']";
 
@@ -19,7 +19,9 @@ async function main() {
   if (values.help) return void process.stdout.write(`${usage}\n`);
   const stack = readLocalStack();
   const event = { triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'hourly', payload: values.payload ?? '{}' };
-  const invoker = createFc3Invoker({ endpoint: new URL(stack.gatewayUrl), credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 3_600_000 });
+  // The lean signed transport: its timeout is socket inactivity, so a run of many minutes is waited out
+  // (the SDK transport's 5 s connect timeout ends a long synchronous run early).
+  const invoker = createAcs3Invoker({ endpoint: new URL(stack.gatewayUrl), credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 3_600_000 });
   process.stderr.write(`timer run of ${stack.exportFunction} at ${event.triggerTime} …\n`);
   const result = await invoker.invoke(stack.exportFunction, Buffer.from(JSON.stringify(event)), { async: false });
   const text = result.body.toString('utf8');

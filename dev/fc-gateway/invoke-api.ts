@@ -11,10 +11,9 @@ import { readRequestBody } from '../shared/request-body';
 import type { AccessKeyLookup, SignatureCheck } from './access-keys';
 import { verifyAcs3Request } from './acs3-signature';
 import type { AsyncTaskScheduler } from './async-tasks';
-import { FcApiError, sendFcApiError } from './fc-api-error';
+import { asFcApi, FcApiError } from './fc-api-error';
 import { describeFunctionError, encodeResult } from './function-result';
 import { verifyFc2Request } from './fc2-signature';
-import { newRequestId } from './http-trigger-event';
 import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
 /** FC's payload limits: 32 MB sync, 128 KB async. */
@@ -71,15 +70,7 @@ export interface InvokeApiDeps {
 
 /** Serves one invoke API request; never rejects for anything the client did. */
 export function createInvokeApi(deps: InvokeApiDeps) {
-  return async (request: IncomingMessage, response: ServerResponse, target: InvokeTarget): Promise<void> => {
-    const requestId = newRequestId(deps.now());
-    try {
-      await serve(deps, request, response, target, requestId);
-    } catch (error) {
-      if (!(error instanceof FcApiError)) throw error;
-      sendFcApiError(response, error, requestId, target.api);
-    }
-  };
+  return asFcApi<InvokeTarget>(deps.now, (target) => target.api, (request, response, target, requestId) => serve(deps, request, response, target, requestId));
 }
 
 async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: ServerResponse, target: InvokeTarget, requestId: string) {

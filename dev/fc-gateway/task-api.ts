@@ -14,8 +14,7 @@ import { readRequestBody } from '../shared/request-body';
 import type { AccessKeyLookup } from './access-keys';
 import { verifyAcs3Request } from './acs3-signature';
 import type { AsyncTaskScheduler, AsyncTaskStatus, ListAsyncTasksQuery } from './async-tasks';
-import { FcApiError, sendFcApiError } from './fc-api-error';
-import { newRequestId } from './http-trigger-event';
+import { asFcApi, FcApiError } from './fc-api-error';
 import type { NonceCache } from '../shared/nonce-cache';
 
 export type TaskTarget =
@@ -47,15 +46,7 @@ export interface TaskApiDeps {
 
 /** Serves one task API request; never rejects for anything the client did. */
 export function createTaskApi(deps: TaskApiDeps) {
-  return async (request: IncomingMessage, response: ServerResponse, target: TaskTarget): Promise<void> => {
-    const requestId = newRequestId(deps.now());
-    try {
-      await serve(deps, request, response, target, requestId);
-    } catch (error) {
-      if (!(error instanceof FcApiError)) throw error;
-      sendFcApiError(response, error, requestId, 'fc3');
-    }
-  };
+  return asFcApi<TaskTarget>(deps.now, () => 'fc3', (request, response, target, requestId) => serve(deps, request, response, target, requestId));
 }
 
 async function serve(deps: TaskApiDeps, request: IncomingMessage, response: ServerResponse, target: TaskTarget, requestId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfig, type AiccsConfig } from '../config';
+import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfig, type AiccsConfig } from '../config/env';
 import type { ExportFormat } from './object-keys';
 import type { ExportSettings } from './run-export';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { NormalizedCallRecord } from '../records/call-record';
+import type { NormalizedCallRecord } from '../contracts/call-record';
 import { csvHeader, toCsvRow } from '../records/serialize';
 import type { ExportFormat } from './object-keys';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { INSTANCE_ID_PATTERN } from '../config';
-import type { FieldIssue } from '../errors';
+import { INSTANCE_ID_PATTERN } from '../config/env';
+import type { FieldIssue } from '../errors/app-error';
 import type { ExportRequest } from './run-export';
 
 const isoWithOffset = z.iso.datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-11-01T00:00:00Z' });

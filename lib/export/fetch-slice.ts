@@ -1,7 +1,7 @@
-import type { CallStats, HotlinePage, HotlineSessionApi } from '../clients/aiccs';
-import type { RateLimiter } from '../rate-limiter';
-import type { NormalizedCallRecord } from '../records/call-record';
-import { MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams } from '../records/filter';
+import type { CallStats, HotlinePage, HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import type { RateLimiter } from '../flow/rate-limiter';
+import type { NormalizedCallRecord } from '../contracts/call-record';
+import { MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams } from '../contracts/query-filter';
 import { normalizeRecords, type Anomalies } from '../records/normalize';
 import { createDataFileWriter, type DataFile, type FileLimits } from './data-files';
 import type { ExportFormat } from './object-keys';

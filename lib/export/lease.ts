@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ObjectStore } from '../clients/oss';
+import type { ObjectStore } from '../adapters/oss/object-store';
 
 /**
  * A lease on a scope (an instance's watermark, or one UTC day of its

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ObjectStore } from '../clients/oss';
+import type { ObjectStore } from '../adapters/oss/object-store';
 
 /** `_state/instance=<id>.json`: where the incremental export of an instance stands. */
 export const WatermarkStateSchema = z.object({

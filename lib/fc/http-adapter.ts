@@ -1,4 +1,4 @@
-import { credentialsFromContext } from '../clients/credentials';
+import { credentialsFromContext } from '../credentials/credentials';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
 import { FcHttpEventSchema, type FcContext, type FcHttpResult } from './types';
 

@@ -1,4 +1,4 @@
-import { NotAcceptableError } from '../errors';
+import { NotAcceptableError } from '../errors/app-error';
 
 export type RecordFormat = 'json' | 'ndjson' | 'csv';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../errors/app-error';
 import type { HttpResponse } from './types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,4 +1,4 @@
-import type { Credentials } from '../clients/credentials';
+import type { Credentials } from '../credentials/credentials';
 
 /** A transport-neutral HTTP request, as the core sees it. */
 export interface HttpRequest {

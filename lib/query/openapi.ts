@@ -1,8 +1,8 @@
 import { z } from 'zod';
 // Imported for their registration in z.globalRegistry (each schema carries a meta id).
-import '../records/call-record';
-import '../records/filter';
-import './schemas';
+import '../contracts/call-record';
+import '../contracts/query-filter';
+import '../contracts/query-response';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });

@@ -1,10 +1,10 @@
-import { createPopHotlineApi, type HotlineSessionApi } from '../clients/aiccs';
-import { createClientCache } from '../clients/client-cache';
-import { loadQueryConfig, type QueryConfig } from '../config';
-import { ConfigError } from '../errors';
+import { createPopHotlineApi, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { createClientCache } from '../adapters/client-cache';
+import { loadQueryConfig, type QueryConfig } from '../config/env';
+import { ConfigError } from '../errors/app-error';
 import { createFcHttpHandler, type HttpApp } from '../fc/http-adapter';
 import { toProblemResponse } from '../http/problem';
-import { createLogger, type Logger } from '../log';
+import { createLogger, type Logger } from '../log/logger';
 import { createQueryApp } from './query-app';
 
 export interface QueryFunctionOptions {

@@ -1,7 +1,7 @@
-import { toUpstreamAppError, type CallStats, type HotlinePage, type HotlineSessionApi } from '../clients/aiccs';
-import { mapBounded } from '../concurrency';
-import type { NormalizedCallRecord } from '../records/call-record';
-import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams, type QueryFilter } from '../records/filter';
+import { toUpstreamAppError, type CallStats, type HotlinePage, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { mapBounded } from '../flow/concurrency';
+import type { NormalizedCallRecord } from '../contracts/call-record';
+import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams, type QueryFilter } from '../contracts/query-filter';
 import { normalizeRecords, type Anomalies } from '../records/normalize';
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -5,7 +5,7 @@ import { createRandom, generateCallRecords, RecordStore, startAiccsEmulator } fr
 import { startOssServer } from '../../dev/oss';
 import { createExportFunction } from '../../lib/export/export-function';
 import type { ExportSummary } from '../../lib/export/run-export';
-import { createLogger } from '../../lib/log';
+import { createLogger } from '../../lib/log/logger';
 import { TEST_CREDENTIALS, aContext } from '../builders/fc';
 import { exactlyOnceDiff, readExport, sourceIds } from '../builders/export-reader';
 

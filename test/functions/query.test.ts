@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator, type RawCallRecord } from '../../dev/aiccs';
-import { NormalizedCallRecordSchema } from '../../lib/records/call-record';
+import { NormalizedCallRecordSchema } from '../../lib/contracts/call-record';
 import { createQueryFunction } from '../../lib/query/query-function';
-import { QueryResponseSchema } from '../../lib/query/schemas';
+import { QueryResponseSchema } from '../../lib/contracts/query-response';
 import { TEST_CREDENTIALS, aContext, anHttpEvent } from '../builders/fc';
 import { aCapturingLogger } from '../builders/log-sink';
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ID_PATTERN } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { INSTANCE_ID_PATTERN } from '../../lib/config/env';
+import { ConfigError } from '../../lib/errors/app-error';
 import { loadExportConfig } from '../../lib/export/config';
 import { InvalidExportEventError, parseExportEvent } from '../../lib/export/events';
 import { createExportFunction } from '../../lib/export/export-function';
 import { dataFileKey, manifestKey, partitionOf, stateKey } from '../../lib/export/object-keys';
-import { silentLogger } from '../../lib/log';
+import { silentLogger } from '../../lib/log/logger';
 import { aContext } from '../builders/fc';
 import { MemoryStore } from '../fakes/memory-store';
 

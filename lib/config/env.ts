@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/app-error';
+import { ConfigError } from '../errors';
 import type { LogLevel } from '../log/logger';
 import type { PhoneMaskingOptions } from '../records/phone-masking';
 

@@ -50,7 +50,7 @@ export const NormalizedCallRecordSchema = z
     passiveTransferId: nullableString,
     passiveTransferIdType: z.enum(['agent', 'phone']).nullable(),
   })
-  .meta({ id: 'NormalizedCallRecord', description: 'A call detail record from AICCS HotlineSessionQuery, normalized (schema version 1)' });
+  .describe('A call detail record from AICCS HotlineSessionQuery, normalized (schema version 1)');
 
 export type NormalizedCallRecord = z.infer<typeof NormalizedCallRecordSchema>;
 export type CallType = NormalizedCallRecord['callType'];

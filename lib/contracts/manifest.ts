@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { RECORD_SCHEMA_VERSION } from './call-record';
+import { ExportFormatSchema } from './export-format';
 
 export const MANIFEST_VERSION = 1;
 
 const DataFileEntrySchema = z.object({
   key: z.string(),
-  format: z.enum(['jsonl', 'csv']),
+  format: ExportFormatSchema,
   records: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative().describe('Compressed size'),
   uncompressedBytes: z.number().int().nonnegative(),
@@ -34,8 +35,7 @@ export const PartitionManifestSchema = z
     files: z.array(DataFileEntrySchema),
     runId: z.string(),
     writtenAt: z.string(),
-  })
-  .meta({ id: 'PartitionManifest' });
+  });
 
 export type PartitionManifest = z.infer<typeof PartitionManifestSchema>;
 export type DataFileEntry = z.infer<typeof DataFileEntrySchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { INSTANCE_ID_PATTERN } from '../config/env';
-import type { FieldIssue } from '../errors/app-error';
-import { CALL_RESULTS, CALL_TYPE_CODE } from './call-record';
+import { issuesFromZod, type FieldIssue } from '../errors/input';
+import { CALL_RESULTS } from './call-record';
+import { InstanceIdSchema } from './instance-id';
 
 export const MAX_PAGE_SIZE = 50;
 export const MAX_PAGE_NO = 1000;
@@ -31,7 +31,7 @@ const timeInput = z
  */
 export const QueryFilterSchema = z
   .strictObject({
-    instanceId: z.string().regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id such as ccc_xp_pre-cn-xxxx' }).optional().describe('AICCS instance id; optional when the function serves exactly one instance'),
+    instanceId: InstanceIdSchema.optional().describe('AICCS instance id; optional when the function serves exactly one instance'),
     acid: text('Session id').optional(),
     acidList: list(text('Session id'), 'Session ids (any of)').optional(),
     callType: callType.optional(),
@@ -59,8 +59,7 @@ export const QueryFilterSchema = z
     pageNo: z.number().int().min(1).max(MAX_PAGE_NO).optional().describe('Page number, 1–1000 (default 1); with all, the first page to fetch'),
     all: z.boolean().optional().describe('Fetch every page from pageNo on, up to limit records'),
     limit: z.number().int().min(1).max(MAX_AUTO_PAGINATION_RECORDS).optional().describe('With all: the most records to return (default and maximum 5000)'),
-  })
-  .meta({ id: 'QueryFilter' });
+  });
 
 export type QueryFilter = z.infer<typeof QueryFilterSchema>;
 
@@ -123,7 +122,7 @@ export function parseQueryFilter(input: unknown): FilterParseResult {
     renamed[canonical] = value;
   }
   const parsed = QueryFilterSchema.safeParse(renamed);
-  if (!parsed.success) issues.push(...parsed.error.issues.flatMap(toFieldIssues));
+  if (!parsed.success) issues.push(...issuesFromZod(parsed.error, { suggest: closestField }));
   if (parsed.success) issues.push(...crossFieldIssues(parsed.data));
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   return { ok: true, filter: parsed.data };
@@ -138,20 +137,6 @@ function crossFieldIssues(filter: QueryFilter): FieldIssue[] {
     issues.push({ path: 'limit', code: 'invalid_combination', message: 'limit applies only with "all": true' });
   }
   return issues;
-}
-
-function toFieldIssues(issue: z.core.$ZodIssue): FieldIssue[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => {
-      const suggestion = closestField(key);
-      return {
-        path: [...issue.path, key].join('.'),
-        code: 'unknown_field',
-        message: `Unknown field \`${key}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
-      };
-    });
-  }
-  return [{ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }];
 }
 
 function closestField(key: string): string | undefined {
@@ -190,65 +175,4 @@ function describe(value: unknown): string {
 /** ISO 8601 (with offset) or epoch ms → epoch ms. */
 export function toEpochMs(value: string | number): number {
   return typeof value === 'number' ? value : Date.parse(value);
-}
-
-export type WireParams = Record<string, string | string[]>;
-
-export interface WireOptions {
-  timeUnit: 'ms' | 's';
-}
-
-/**
- * The HotlineSessionQuery parameters for a filter and page. Only defined
- * values are set: pop-core would send null/undefined as the strings "null"
- * and "undefined".
- *
- * Time bounds: the API's bound inclusivity is UNCONFIRMED, but record times
- * are whole seconds. Sending `ceil(t) − 1 ms` for both ends selects exactly
- * the records in `[startTime, endTime)` whether the API compares with
- * `<`/`>` or `<=`/`>=`.
- */
-export function toWireParams(filter: QueryFilter & { instanceId: string }, page: { pageNo: number; pageSize: number }, options: WireOptions): WireParams {
-  const params: WireParams = { InstanceId: filter.instanceId, PageNo: String(page.pageNo), PageSize: String(page.pageSize) };
-  const set = (name: string, value: string | number | undefined) => {
-    if (value !== undefined) params[name] = String(value);
-  };
-  const setList = (name: string, values: ReadonlyArray<string | number> | undefined) => {
-    if (values !== undefined) params[name] = values.map(String);
-  };
-  set('Acid', filter.acid);
-  setList('AcidList', filter.acidList);
-  set('CallType', filter.callType === undefined ? undefined : callTypeCode(filter.callType));
-  setList('CallTypeList', filter.callTypeList?.map(callTypeCode));
-  set('CallingNumber', filter.callingNumber);
-  setList('CallingNumberList', filter.callingNumberList);
-  set('CalledNumber', filter.calledNumber);
-  setList('CalledNumberList', filter.calledNumberList);
-  set('GroupId', filter.groupId);
-  setList('GroupIdList', filter.groupIdList);
-  set('GroupName', filter.groupName);
-  set('ServicerId', filter.servicerId);
-  setList('ServicerIdList', filter.servicerIdList);
-  set('ServicerName', filter.servicerName);
-  set('MemberId', filter.memberId);
-  setList('MemberIdList', filter.memberIdList);
-  set('MemberName', filter.memberName);
-  set('CallResult', filter.callResult);
-  setList('CallResultList', filter.callResultList);
-  set('Id', filter.id);
-  set('Params', filter.params);
-  if (filter.startTime !== undefined) set('QueryStartTime', wireBound(toEpochMs(filter.startTime), options.timeUnit, 'start'));
-  if (filter.endTime !== undefined) set('QueryEndTime', wireBound(toEpochMs(filter.endTime), options.timeUnit, 'end'));
-  return params;
-}
-
-function callTypeCode(value: NonNullable<QueryFilter['callType']>): number {
-  return typeof value === 'number' ? value : CALL_TYPE_CODE[value];
-}
-
-function wireBound(epochMs: number, unit: 'ms' | 's', side: 'start' | 'end'): number {
-  const ceilSecond = Math.ceil(epochMs / 1000) * 1000;
-  if (unit === 'ms') return ceilSecond - 1;
-  // Seconds cannot use the −1 ms trick; assume inclusive bounds (UNCONFIRMED).
-  return side === 'start' ? ceilSecond / 1000 : ceilSecond / 1000 - 1;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfig, type AiccsConfig } from '../config/env';
-import type { ExportFormat } from './object-keys';
-import type { ExportSettings } from './run-export';
+import { ExportFormatSchema } from '../contracts/export-format';
+import type { ExportSettings } from './types';
 
 /** Prefix segments use a strict character set: no `..`, no empty segments, nothing a key could be injected with. */
 export const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.=-]+(?:\/[A-Za-z0-9_.=-]+)*)?$/;
@@ -34,7 +34,7 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
     .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin, e.g. https://oss-cn-hangzhou-internal.aliyuncs.com' })
     .optional(),
   EXPORT_PREFIX: prefix,
-  EXPORT_FORMAT: z.enum(['jsonl', 'csv']).optional().transform((value): ExportFormat => value ?? 'jsonl'),
+  EXPORT_FORMAT: ExportFormatSchema.optional().transform((value) => value ?? 'jsonl'),
   EXPORT_QPS: z
     .string()
     .trim()

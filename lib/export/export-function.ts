@@ -10,8 +10,9 @@ import { createLogger, type Logger } from '../log/logger';
 import { createRateLimiter } from '../flow/rate-limiter';
 import { loadExportConfig, type ExportConfig } from './config';
 import { parseExportEvent } from './events';
-import { fanOutRanges, toPayload, type BackfillDispatcher, type FanOutSummary } from './fan-out';
-import { runExport, type ExportSummary, type HourProgress } from './run-export';
+import { childEvent, fanOutRanges, type BackfillDispatcher, type FanOutSummary } from './fan-out';
+import { runExport } from './run-export';
+import type { ExportSummary, HourProgress } from './types';
 import { isoUtc, widenToHours } from './windows';
 
 export interface ExportFunctionOptions {
@@ -92,7 +93,7 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
         const dispatcher = (options.dispatcherFor ?? defaultDispatcher)(context, config);
         const dispatched: FanOutSummary['dispatched'] = [];
         for (const range of fanOutRanges(window, config.fanOut.thresholdHours)) {
-          const { requestId } = await dispatcher.dispatch(toPayload(request.instanceId, range, request.format, runId));
+          const { requestId } = await dispatcher.dispatch(childEvent(request.instanceId, range, request.format, runId));
           dispatched.push({ from: isoUtc(range.from), to: isoUtc(range.to), requestId });
         }
         const summary: FanOutSummary = {

@@ -1,3 +1,5 @@
+import { RetriesExhaustedError } from '../errors/retry';
+
 /**
  * Retries with exponential back-off and full jitter, bounded by attempts and
  * by a deadline: no attempt starts when its back-off would end past it.
@@ -17,18 +19,6 @@ export interface RetryOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-}
-
-/** Thrown when retries stop; `attempts` says how many were made and `cause` is the last error. */
-export class RetriesExhaustedError extends Error {
-  override name = 'RetriesExhaustedError';
-  constructor(
-    readonly attempts: number,
-    readonly stoppedBy: 'attempts' | 'deadline',
-    readonly lastError: unknown,
-  ) {
-    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${stoppedBy === 'deadline' ? 'no time left before the deadline' : 'attempt limit reached'})`, { cause: lastError });
-  }
 }
 
 export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

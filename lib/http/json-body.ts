@@ -1,4 +1,4 @@
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/app-error';
+import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 import type { HttpRequest } from './types';
 
 export const MAX_BODY_BYTES = 64 * 1024;

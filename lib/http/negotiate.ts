@@ -1,4 +1,4 @@
-import { NotAcceptableError } from '../errors/app-error';
+import { NotAcceptableError } from '../errors';
 
 export type RecordFormat = 'json' | 'ndjson' | 'csv';
 

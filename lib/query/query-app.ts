@@ -1,7 +1,7 @@
 import { newCallStats, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
 import type { Credentials } from '../credentials/credentials';
 import type { QueryConfig } from '../config/env';
-import { AppError, InstanceNotAllowedError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors/app-error';
+import { AppError, InstanceNotAllowedError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
 import type { HttpApp } from '../fc/http-adapter';
 import { readJsonBody } from '../http/json-body';
 import { CONTENT_TYPES, negotiateRecordFormat, type RecordFormat } from '../http/negotiate';

@@ -1,7 +1,7 @@
 import { createPopHotlineApi, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
 import { createClientCache } from '../adapters/client-cache';
 import { loadQueryConfig, type QueryConfig } from '../config/env';
-import { ConfigError } from '../errors/app-error';
+import { ConfigError } from '../errors';
 import { createFcHttpHandler, type HttpApp } from '../fc/http-adapter';
 import { toProblemResponse } from '../http/problem';
 import { createLogger, type Logger } from '../log/logger';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { INSTANCE_ID_PATTERN } from '../config/env';
-import type { FieldIssue } from '../errors/app-error';
-import type { QueryResponse } from '../contracts/query-response';
+import { BackfillEventSchema, type BackfillEvent } from '../contracts/backfill-event';
 import { MAX_PAGE_NO, MAX_PAGE_SIZE, QueryFilterSchema } from '../contracts/query-filter';
+import type { QueryResponse } from '../contracts/query-response';
+import { issuesFromZod, ValidationError } from '../errors';
 import { resolveCredentialSource, type ClientCredentialsInput } from './credential-source';
-import { ClientConfigError, FilterValidationError, PaginationDepthError, UnexpectedResponseError } from './errors';
+import { ClientConfigError, PaginationDepthError, UnexpectedResponseError } from './errors';
 import type { Invoker } from './invoker';
 import type { CredentialSource } from './credential-source';
 import { assertNoFunctionError, decodeQueryResult } from './responses';
@@ -35,16 +35,8 @@ export interface CallRecordsClientOptions {
 export type QueryFilterInput = z.input<typeof QueryFilterSchema>;
 export type CallRecord = QueryResponse['records'][number];
 
-export interface ExportRangeInput {
-  instanceId: string;
-  /** Inclusive start: ISO 8601 with an offset, or a Date. */
-  from: string | Date;
-  /** Exclusive end. */
-  to: string | Date;
-  format?: 'jsonl' | 'csv';
-  /** Set by the export function when it fans a backfill out: the range then runs with its share of EXPORT_QPS. */
-  parentRunId?: string;
-}
+/** A backfill event (the export function's contract), with `from`/`to` also accepted as Dates: `from` inclusive, `to` exclusive. */
+export type ExportRangeInput = Omit<BackfillEvent, 'from' | 'to'> & { from: string | Date; to: string | Date };
 
 export interface CallRecordsClient {
   /** One synchronous invocation: one page, or `all` pages up to `limit`, as the query API defines. */
@@ -66,25 +58,6 @@ const OptionsSchema = z.object({
   endpoint: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
   timeoutMs: z.number().int().min(100).max(900_000).optional(),
 });
-
-const isoWithOffset = z.iso.datetime({ offset: true, message: 'expected ISO 8601 with an offset, e.g. 2026-11-01T00:00:00Z' });
-const ExportRangeSchema = z
-  .strictObject({
-    instanceId: z.string().regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id' }),
-    from: isoWithOffset,
-    to: isoWithOffset,
-    format: z.enum(['jsonl', 'csv']).optional(),
-    parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
-  })
-  .refine((range) => Date.parse(range.to) > Date.parse(range.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
-
-/** zod issues as FieldIssues; an unknown key becomes its own issue at its path. */
-const toIssues = (error: z.ZodError): FieldIssue[] =>
-  error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path.map(String), key].join('.'), code: 'unknown_field', message: `Unknown field \`${key}\`` }))
-      : [{ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }],
-  );
 
 /**
  * A typed client for the call-records query function, for use from other
@@ -112,7 +85,7 @@ export type InvokerFactory = (settings: TransportSettings, options: CallRecordsC
 export function buildCallRecordsClient(options: CallRecordsClientOptions, makeInvoker: InvokerFactory): CallRecordsClient {
   const { invoker: injected, credentials, ...plain } = options;
   const checked = OptionsSchema.safeParse(plain);
-  if (!checked.success) throw new ClientConfigError(`Invalid client options: ${toIssues(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+  if (!checked.success) throw new ClientConfigError(`Invalid client options: ${issuesFromZod(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
   const transport = options.transport ?? 'fc3';
   if (transport === 'fc2' && !options.serviceName) {
     for (const name of [options.functionName, options.exportFunctionName]) {
@@ -125,7 +98,7 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
 
   const query = async (filter: QueryFilterInput): Promise<QueryResponse> => {
     const parsed = QueryFilterSchema.safeParse(filter);
-    if (!parsed.success) throw new FilterValidationError(toIssues(parsed.error));
+    if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error), 'Query filter');
     const result = await invoker.invoke(options.functionName, Buffer.from(JSON.stringify(parsed.data)), { async: false });
     return decodeQueryResult(options.functionName, result);
   };
@@ -135,7 +108,7 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
 
     async *queryAll(filter) {
       if (filter.all !== undefined || filter.limit !== undefined) {
-        throw new FilterValidationError([{ path: filter.all !== undefined ? 'all' : 'limit', code: 'not_supported', message: 'queryAll pages by itself; leave out `all` and `limit`' }]);
+        throw new ValidationError([{ path: filter.all !== undefined ? 'all' : 'limit', code: 'not_supported', message: 'queryAll pages by itself; leave out `all` and `limit`' }], 'Query filter');
       }
       const pageSize = filter.pageSize ?? MAX_PAGE_SIZE;
       for (let pageNo = filter.pageNo ?? 1; ; pageNo++) {
@@ -150,8 +123,8 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
     async exportRange(range) {
       if (!options.exportFunctionName) throw new ClientConfigError('exportRange needs the `exportFunctionName` option');
       const input = { ...range, from: toIso(range.from), to: toIso(range.to) };
-      const parsed = ExportRangeSchema.safeParse(input);
-      if (!parsed.success) throw new FilterValidationError(toIssues(parsed.error));
+      const parsed = BackfillEventSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error), 'Export range');
       const result = await invoker.invoke(options.exportFunctionName, Buffer.from(JSON.stringify(parsed.data)), { async: true });
       assertNoFunctionError(options.exportFunctionName, result);
       const requestId = result.headers['x-fc-request-id'];

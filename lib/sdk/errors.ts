@@ -1,17 +1,19 @@
 /**
- * Errors of the call-records client, by origin: the caller's input
- * (FilterValidationError, ClientConfigError), the query API's answer
+ * Errors of the call-records client, by origin: the caller's options
+ * (ClientConfigError), the query API's answer
  * (CallRecordsProblemError, PaginationDepthError), the function runtime
  * (FunctionInvocationError) and the invoke call itself (InvokeTransportError,
  * UnexpectedResponseError). No message ever contains credentials.
+ *
+ * A filter or export range that fails validation is the project's shared
+ * ValidationError (lib/errors, re-exported by the SDK): the same issues the
+ * query function would answer with 422, found before anything is invoked.
  */
-import type { z } from 'zod';
-import type { FieldIssue } from '../errors/app-error';
-import type { ProblemSchema } from '../contracts/query-response';
+import type { Problem } from '../contracts/problem';
 
-export type Problem = z.infer<typeof ProblemSchema>;
+export type { Problem };
 
-/** Base class: `instanceof CallRecordsClientError` catches everything the client throws. */
+/** Base class: `instanceof CallRecordsClientError` catches everything the client throws except ValidationError (bad input). */
 export class CallRecordsClientError extends Error {
   override name: string = 'CallRecordsClientError';
 }
@@ -19,14 +21,6 @@ export class CallRecordsClientError extends Error {
 /** Client options are unusable (thrown by createCallRecordsClient or a method needing an option). */
 export class ClientConfigError extends CallRecordsClientError {
   override name = 'ClientConfigError' as const;
-}
-
-/** The filter (or export range) failed client-side validation; nothing was invoked. */
-export class FilterValidationError extends CallRecordsClientError {
-  override name = 'FilterValidationError' as const;
-  constructor(readonly issues: readonly FieldIssue[]) {
-    super(`Invalid filter: ${issues.map((issue) => `${issue.path || '(filter)'}: ${issue.message}`).join('; ')}`);
-  }
 }
 
 /** The query function answered an RFC 9457 problem (4xx/5xx). */

@@ -9,7 +9,6 @@ export {
   CallRecordsClientError,
   CallRecordsProblemError,
   ClientConfigError,
-  FilterValidationError,
   FunctionInvocationError,
   InvokeTransportError,
   PaginationDepthError,
@@ -18,3 +17,7 @@ export {
 export type { InvokeFailure, Problem } from './errors';
 export type { InvokeOptions, InvokeResult, Invoker } from './invoker';
 export type { QueryResponse } from '../contracts/query-response';
+export type { BackfillEvent } from '../contracts/backfill-event';
+// Bad filters and export ranges fail with the project's shared ValidationError (`issues`, code VALIDATION_FAILED).
+export { ValidationError } from '../errors/input';
+export type { FieldIssue } from '../errors/input';

@@ -1,6 +1,7 @@
 /** Turns an invoke result of the query function into a QueryResponse or a typed error. */
 import { z } from 'zod';
-import { ProblemSchema, QueryResponseSchema, type QueryResponse } from '../contracts/query-response';
+import { ProblemSchema } from '../contracts/problem';
+import { QueryResponseSchema, type QueryResponse } from '../contracts/query-response';
 import { CallRecordsProblemError, FunctionInvocationError, UnexpectedResponseError } from './errors';
 import type { InvokeResult } from './invoker';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AiccsCallError, aiccsRetryDecision, classifyPopError } from '../../lib/errors/upstream';
-import { toUpstreamAppError } from '../../lib/adapters/aiccs/hotline-api';
-import { RetriesExhaustedError } from '../../lib/flow/retry';
+import { aiccsRetryDecision } from '../../lib/adapters/aiccs/retry-policy';
+import { AiccsCallError, classifyPopError, RetriesExhaustedError, toUpstreamAppError } from '../../lib/errors';
 
 /** An error shaped like the ones pop-core throws for a non-success Code. */
 function popError(code: string, status: number) {
@@ -57,15 +56,15 @@ describe('toUpstreamAppError', () => {
     { last: popError('SystemError', 500), status: 502, code: 'UPSTREAM_UNAVAILABLE' },
     { last: popError('InvalidParameter', 400), status: 502, code: 'UPSTREAM_REJECTED' },
   ])('maps a final $code', ({ last, status, code }) => {
-    const error = toUpstreamAppError(new RetriesExhaustedError(3, 'attempts', last), 'ccc_xp_pre-cn-abc123');
+    const error = toUpstreamAppError(new RetriesExhaustedError(3, 'attempts', last), { instanceId: 'ccc_xp_pre-cn-abc123', caller: 'query' });
     expect(error).toMatchObject({ status, code });
   });
 
   it('says in the detail that the RAM role lacks the permission', () => {
-    expect(toUpstreamAppError(popError('Forbidden.RAM', 403), 'i').detail).toMatch(/RAM role lacks permission for aiccs:HotlineSessionQuery/);
+    expect(toUpstreamAppError(popError('Forbidden.RAM', 403), { instanceId: 'i', caller: 'query' }).detail).toMatch(/RAM role lacks permission for aiccs:HotlineSessionQuery/);
   });
 
   it('gives a throttled failure a Retry-After header', () => {
-    expect(toUpstreamAppError(new RetriesExhaustedError(4, 'attempts', popError('Throttling.User', 400)), 'i').headers).toStrictEqual({ 'Retry-After': '1' });
+    expect(toUpstreamAppError(new RetriesExhaustedError(4, 'attempts', popError('Throttling.User', 400)), { instanceId: 'i', caller: 'query' }).headers).toStrictEqual({ 'Retry-After': '1' });
   });
 });

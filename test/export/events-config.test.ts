@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lib/errors/app-error';
+import { ConfigError, ValidationError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
-import { InvalidExportEventError, parseExportEvent } from '../../lib/export/events';
+import { parseExportEvent } from '../../lib/export/events';
 
 const allowed = ['ccc_xp_pre-cn-a1', 'ccc_xp_pre-cn-b2'];
 const parse = (event: unknown) => parseExportEvent(Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), allowed);
@@ -9,7 +9,7 @@ const issuesOf = (event: unknown) => {
   try {
     parse(event);
   } catch (error) {
-    if (error instanceof InvalidExportEventError) return error.issues.map((issue) => issue.path);
+    if (error instanceof ValidationError) return error.issues.map((issue) => issue.path);
     throw error;
   }
   throw new Error('expected the event to be refused');
@@ -42,15 +42,34 @@ describe('parseExportEvent', () => {
     { info: 'an array', event: [], paths: [''] },
     { info: 'a timer with a bad time', event: { triggerTime: 'yesterday', triggerName: 't' }, paths: ['triggerTime'] },
     { info: 'a payload that is not JSON', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{oops' }, paths: ['payload'] },
-    { info: 'an unknown payload field', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instance":"x"}' }, paths: ['payload'] },
+    { info: 'an unknown payload field', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instance":"x"}' }, paths: ['payload.instance'] },
     { info: 'a payload instance outside the allowlist', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instanceIds":["ccc_other"]}' }, paths: ['payload.instanceIds'] },
     { info: 'a backfill without an offset', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00', to: '2026-11-02T00:00:00Z' }, paths: ['from'] },
     { info: 'a backfill ending before it starts', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' }, paths: ['to'] },
     { info: 'a backfill with a path in the instance id', event: { instanceId: '../../etc', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }, paths: ['instanceId'] },
     { info: 'a backfill for an instance outside the allowlist', event: { instanceId: 'ccc_other', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }, paths: ['instanceId'] },
-    { info: 'an unknown backfill field', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', force: true }, paths: [''] },
+    { info: 'an unknown backfill field', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', force: true }, paths: ['force'] },
   ])('refuses $info, naming the field', ({ event, paths }) => {
     expect(issuesOf(event)).toStrictEqual(paths);
+  });
+
+  it('reports unknown fields as the query filter and the SDK do: one unknown_field issue per key, at its own path', () => {
+    const event = { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', force: true, dryRun: false };
+    const error = (() => {
+      try {
+        parse(event);
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('VALIDATION_FAILED');
+    expect((error as ValidationError).issues).toStrictEqual([
+      { path: 'force', code: 'unknown_field', message: 'Unknown field `force`' },
+      { path: 'dryRun', code: 'unknown_field', message: 'Unknown field `dryRun`' },
+    ]);
+    expect((error as ValidationError).message).toBe('Export event failed validation: force: Unknown field `force`; dryRun: Unknown field `dryRun`');
   });
 });
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fanOutRanges, type BackfillPayload } from '../../lib/export/fan-out';
+import type { BackfillEvent } from '../../lib/contracts/backfill-event';
+import { fanOutRanges } from '../../lib/export/fan-out';
 import { createExportFunction } from '../../lib/export/export-function';
 import { silentLogger } from '../../lib/log/logger';
 import { MemoryStore } from '../fakes/memory-store';
 import { aContext } from '../builders/fc';
-import { ExportFailedError } from '../../lib/export/run-export';
+import { ExportFailedError } from '../../lib/errors';
 
 const t = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -37,7 +38,7 @@ describe('export function fan-out', () => {
   };
 
   it('splits a month-long backfill into day ranges dispatched asynchronously, each far under 128 KB', async () => {
-    const payloads: BackfillPayload[] = [];
+    const payloads: BackfillEvent[] = [];
     const handler = createExportFunction({
       env,
       logger: silentLogger,

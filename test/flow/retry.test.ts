@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RetriesExhaustedError, backoffDelay, withRetry, type RetryOptions } from '../../lib/flow/retry';
+import { RetriesExhaustedError } from '../../lib/errors';
+import { backoffDelay, withRetry, type RetryOptions } from '../../lib/flow/retry';
 
 /** A clock that only moves when the code under test sleeps. */
 function fakeTime(start = 1_000_000) {

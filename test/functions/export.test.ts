@@ -3,11 +3,11 @@ import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulato
 import { startOssServer, type OssServer } from '../../dev/oss';
 import { createPopHotlineApi, type HotlineSessionApi } from '../../lib/adapters/aiccs/hotline-api';
 import { createOssStore } from '../../lib/adapters/oss/object-store';
-import { ConfigError } from '../../lib/errors/app-error';
+import { ConfigError, ExportFailedError, ValidationError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
-import { InvalidExportEventError } from '../../lib/export/events';
 import { createExportFunction } from '../../lib/export/export-function';
-import { ExportFailedError, runExport, type ExportSummary } from '../../lib/export/run-export';
+import { runExport } from '../../lib/export/run-export';
+import type { ExportSummary } from '../../lib/export/types';
 import { silentLogger } from '../../lib/log/logger';
 import { createRateLimiter } from '../../lib/flow/rate-limiter';
 import { TEST_CREDENTIALS, aContext } from '../builders/fc';
@@ -254,7 +254,7 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     const requestsBefore = Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0);
     const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
     for (const event of [Buffer.from('not json'), backfillEvent({ instanceId: A, from: '2026-11-20', to: '2026-11-21' }), timerEvent('{"bogus":1}')]) {
-      await expect(handler(event, exportContext())).rejects.toBeInstanceOf(InvalidExportEventError);
+      await expect(handler(event, exportContext())).rejects.toBeInstanceOf(ValidationError);
     }
     expect(Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0)).toBe(requestsBefore);
     expect(emulator.stats.requests).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedJsonError, NotAcceptableError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/errors/app-error';
+import { MalformedJsonError, NotAcceptableError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/errors';
 import { MAX_BODY_BYTES, readJsonBody } from '../../lib/http/json-body';
 import { negotiateRecordFormat } from '../../lib/http/negotiate';
 import type { HttpRequest } from '../../lib/http/types';

@@ -14,7 +14,7 @@ import {
   UpstreamThrottledError,
   UpstreamTimeoutError,
   ValidationError,
-} from '../../lib/errors/app-error';
+} from '../../lib/errors';
 import { toProblemResponse } from '../../lib/http/problem';
 
 const respond = (error: unknown) => {
@@ -76,11 +76,11 @@ describe('toProblemResponse', () => {
   });
 
   it('maps a missing RAM permission to 502 and says so', () => {
-    expect(respond(new UpstreamPermissionError({ upstreamCode: 'Forbidden.RAM', upstreamRequestId: 'UP-2', attempts: 1 })).body).toMatchInlineSnapshot(`
+    expect(respond(new UpstreamPermissionError({ upstreamCode: 'Forbidden.RAM', upstreamRequestId: 'UP-2', attempts: 1 }, 'query')).body).toMatchInlineSnapshot(`
       {
         "attempts": 1,
         "code": "UPSTREAM_PERMISSION_DENIED",
-        "detail": "AICCS refused the function's credentials: the function's RAM role lacks permission for aiccs:HotlineSessionQuery. Attach ram/query-function-policy.json to the role.",
+        "detail": "AICCS refused the query function's credentials: its RAM role lacks permission for aiccs:HotlineSessionQuery. Attach ram/query-function-policy.json to the query function's role.",
         "instance": "req-1",
         "status": 502,
         "title": "The function is not allowed to call AICCS",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadQueryConfig } from '../../lib/config/env';
-import { ConfigError } from '../../lib/errors/app-error';
+import { ConfigError } from '../../lib/errors';
 
 const minimal = { AICCS_INSTANCE_IDS: 'ccc_xp_pre-cn-abc123' };
 

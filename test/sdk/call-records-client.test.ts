@@ -3,7 +3,7 @@ import { DEMO_CREDENTIALS, RecordStore, generateCallRecords, startAiccsEmulator,
 import { startFcGateway, type FcGateway } from '../../dev/fc-gateway';
 import {
   CallRecordsProblemError,
-  FilterValidationError,
+  ValidationError,
   FunctionInvocationError,
   InvokeTransportError,
   PaginationDepthError,
@@ -127,8 +127,8 @@ describe('createCallRecordsClient against the gateway and the real query handler
     const before = gateway.invocations['call-records-query'] ?? 0;
     const bad = { pageSize: 500, callType: 'sideways', colour: 'red' } as unknown as Parameters<ReturnType<typeof client>['query']>[0];
     const error = await caught(client().query(bad));
-    expect(error).toBeInstanceOf(FilterValidationError);
-    expect((error as FilterValidationError).issues.map((issue) => issue.path).sort()).toEqual(['callType', 'colour', 'pageSize']);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.path).sort()).toEqual(['callType', 'colour', 'pageSize']);
     expect(gateway.invocations['call-records-query'] ?? 0).toBe(before);
   });
 
@@ -151,7 +151,7 @@ describe('createCallRecordsClient against the gateway and the real query handler
 
   it('validates the export range before invoking', async () => {
     const error = await caught(client().exportRange({ instanceId: INSTANCE, from: '2026-11-24T00:00:00Z', to: '2026-11-23T00:00:00Z' }));
-    expect(error).toBeInstanceOf(FilterValidationError);
+    expect(error).toBeInstanceOf(ValidationError);
     expect(exportEvents).toHaveLength(0);
   });
 });

@@ -1,11 +1,11 @@
 import PopCore from '@alicloud/pop-core';
 import { z } from 'zod';
-import { AppError, InstanceNotFoundError, UpstreamError, UpstreamPermissionError, UpstreamThrottledError, UpstreamTimeoutError } from '../../errors/app-error';
-import type { WireParams } from '../../contracts/query-filter';
-import type { RateLimiter } from '../../flow/rate-limiter';
-import { RetriesExhaustedError, withRetry } from '../../flow/retry';
-import { AiccsCallError, aiccsRetryDecision, classifyPopError } from '../../errors/upstream';
 import type { Credentials, CredentialsProvider } from '../../credentials/credentials';
+import { AiccsCallError, classifyPopError, upstreamCodeError } from '../../errors/upstream';
+import type { RateLimiter } from '../../flow/rate-limiter';
+import { withRetry, type RetryDecision } from '../../flow/retry';
+import { aiccsRetryDecision } from './retry-policy';
+import type { WireParams } from './wire-params';
 
 export const AICCS_API_VERSION = '2019-10-15';
 export const HOTLINE_SESSION_QUERY = 'HotlineSessionQuery';
@@ -31,6 +31,8 @@ export const newCallStats = (): CallStats => ({ calls: 0, retries: 0, throttled:
 export interface QueryPageOptions {
   /** Epoch ms: no attempt starts after it, and no attempt's timeout reaches past it. */
   deadline: number;
+  /** Aborts the attempt in flight (its socket is destroyed) when the function's time is up. */
+  signal?: AbortSignal | undefined;
   stats?: CallStats;
   /** Every attempt, retries included, waits for a token; throttling slows it down. */
   limiter?: Pick<RateLimiter, 'acquire' | 'onThrottled'>;
@@ -51,6 +53,8 @@ export interface PopHotlineApiOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Which failures are retried; default aiccsRetryDecision (throttling, transient faults, timeouts). */
+  retryPolicy?: (error: unknown) => RetryDecision;
 }
 
 interface RpcClient {
@@ -101,16 +105,22 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
   );
   const now = options.now ?? Date.now;
 
-  const attempt = async (params: WireParams, { deadline, stats, limiter }: QueryPageOptions): Promise<HotlinePage> => {
+  const attempt = async (params: WireParams, { deadline, stats, limiter, signal }: QueryPageOptions): Promise<HotlinePage> => {
     if (limiter) await limiter.acquire();
     const remaining = deadline - now();
-    if (remaining < MIN_ATTEMPT_MS) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined);
+    if (remaining < MIN_ATTEMPT_MS || signal?.aborted) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined);
     if (stats) stats.calls++;
     let json: unknown;
     let status: number | undefined;
     try {
       // Exact upper-case 'POST': pop-core then sends the form body; anything else goes in the URL.
-      const [body, entry] = await client.request(HOTLINE_SESSION_QUERY, params, { method: 'POST', timeout: Math.min(options.timeoutMs, remaining), formatParams: false });
+      // httpx hands its node:http options to `beforeRequest`: the signal there destroys the socket when the deadline aborts.
+      const [body, entry] = await client.request(HOTLINE_SESSION_QUERY, params, {
+        method: 'POST',
+        timeout: Math.min(options.timeoutMs, remaining),
+        formatParams: false,
+        ...(signal ? { beforeRequest: (requestOptions: object) => ({ ...requestOptions, signal }) } : {}),
+      });
       json = body;
       status = entry.response?.statusCode;
     } catch (error) {
@@ -132,7 +142,7 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
         baseDelayMs: options.baseDelayMs ?? 100,
         maxDelayMs: options.maxDelayMs ?? 2_000,
         deadline,
-        classify: aiccsRetryDecision,
+        classify: options.retryPolicy ?? aiccsRetryDecision,
         onRetry: () => {
           if (stats) stats.retries++;
         },
@@ -153,9 +163,7 @@ function checkEnvelope(json: unknown, status: number | undefined): HotlinePage {
   const body = parsed.data;
   const codeOk = body.Code === undefined || SUCCESS_CODES.has(body.Code);
   if (body.Success === false || !codeOk || !body.Data) {
-    const code = body.Code ?? (body.Success === false ? 'Unsuccessful' : 'MissingData');
-    const classified = classifyPopError(Object.assign(new Error(code), { code, data: body, entry: { response: { statusCode: status } } }));
-    throw classified;
+    throw upstreamCodeError(body.Code ?? (body.Success === false ? 'Unsuccessful' : 'MissingData'), status, body.RequestId);
   }
   return {
     requestId: body.RequestId,
@@ -164,46 +172,4 @@ function checkEnvelope(json: unknown, status: number | undefined): HotlinePage {
     totalCount: body.Data.TotalCount,
     records: body.Data.CallDetailRecord ?? [],
   };
-}
-
-/**
- * Maps a failed HotlineSessionQuery (after retries) onto the project's error
- * taxonomy. Upstream messages are not passed through: POP errors can echo
- * signed parameters.
- */
-export function toUpstreamAppError(error: unknown, instanceId: string): AppError {
-  if (error instanceof AppError) return error;
-  const exhausted = error instanceof RetriesExhaustedError ? error : undefined;
-  const last = classifyPopError(exhausted ? exhausted.lastError : error);
-  const failure = { upstreamCode: last.upstreamCode, upstreamRequestId: last.upstreamRequestId, attempts: exhausted?.attempts ?? 1 };
-  switch (last.kind) {
-    case 'throttled':
-      return new UpstreamThrottledError(failure, 1, error);
-    case 'timeout':
-      return new UpstreamTimeoutError(
-        failure,
-        exhausted?.stoppedBy === 'deadline'
-          ? `AICCS did not answer before the function's deadline (${failure.attempts} attempts)`
-          : `AICCS did not answer in time after ${failure.attempts} attempts`,
-        error,
-      );
-    case 'not-found':
-      return new InstanceNotFoundError(instanceId, last.upstreamRequestId);
-    case 'permission':
-      return new UpstreamPermissionError(failure, error);
-    case 'auth':
-      return new UpstreamError(
-        'UPSTREAM_AUTH_FAILED',
-        'AICCS rejected the credentials',
-        `AICCS rejected the function's credentials (${last.upstreamCode}); check the function role and the clock`,
-        failure,
-        error,
-      );
-    case 'transient':
-      return new UpstreamError('UPSTREAM_UNAVAILABLE', 'AICCS failed', `AICCS kept failing (${last.message}) after ${failure.attempts} attempts`, failure, error);
-    case 'rejected':
-      return new UpstreamError('UPSTREAM_REJECTED', 'AICCS rejected the request', `AICCS rejected the request (${last.upstreamCode ?? 'no code'})`, failure, error);
-    default:
-      return new UpstreamError('UPSTREAM_BAD_RESPONSE', 'AICCS answered unexpectedly', last.message, failure, error);
-  }
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import OSS from 'ali-oss';
-import { RetriesExhaustedError, withRetry, type RetryDecision } from '../../flow/retry';
 import type { Credentials } from '../../credentials/credentials';
+import { StoreFailedError } from '../../errors/export';
+import { RetriesExhaustedError } from '../../errors/retry';
+import { raceAbort } from '../../flow/abort';
+import { withRetry, type RetryDecision } from '../../flow/retry';
 
 /** One listed object. `etag` is the lower-case hex MD5 for simple uploads. */
 export interface StoredObject {
@@ -48,6 +51,8 @@ export interface OssStoreOptions {
   baseDelayMs?: number;
   /** Epoch ms after which no new attempt starts. */
   deadline?: () => number;
+  /** When it aborts, a call in flight is no longer awaited (ali-oss cannot cancel its socket) and fails as DeadlineReached. */
+  signal?: AbortSignal | undefined;
   onRetry?: (reason: string) => void;
   sleep?: (ms: number) => Promise<void>;
   /** The clock the deadline is measured on. */
@@ -76,19 +81,6 @@ export function ossRetryDecision(error: unknown): RetryDecision {
 }
 
 const normalizeEtag = (etag: unknown) => String(etag ?? '').replaceAll('"', '').toLowerCase();
-
-/** Names the OSS error without echoing request details. */
-export class ObjectStoreError extends Error {
-  override name = 'ObjectStoreError';
-  constructor(
-    message: string,
-    readonly operation: string,
-    readonly key: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 /**
  * An ObjectStore over ali-oss with the invocation's STS credentials and
@@ -120,12 +112,12 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
 
   const retrying = async <T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withRetry(fn, {
+      return await withRetry(() => raceAbort(fn(), options.signal), {
         maxAttempts: options.maxAttempts ?? 5,
         baseDelayMs: options.baseDelayMs ?? 200,
         maxDelayMs: 5_000,
         deadline: options.deadline?.() ?? Number.POSITIVE_INFINITY,
-        classify: ossRetryDecision,
+        classify: (error) => (options.signal?.aborted ? { retry: false } : ossRetryDecision(error)),
         onRetry: ({ reason }) => options.onRetry?.(reason),
         ...(options.sleep ? { sleep: options.sleep } : {}),
         ...(options.now ? { now: options.now } : {}),
@@ -133,8 +125,16 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     } catch (error) {
       const last = error instanceof RetriesExhaustedError ? error.lastError : error;
       const { status, code } = (typeof last === 'object' && last !== null ? last : {}) as OssError;
-      const tries = error instanceof RetriesExhaustedError ? ` after ${error.attempts} attempts` : '';
-      throw new ObjectStoreError(`OSS ${operation} of \`${key}\` failed${tries}: ${String(code ?? 'error')}${typeof status === 'number' ? ` (HTTP ${status})` : ''}`, operation, key, { cause: error });
+      throw new StoreFailedError(
+        {
+          operation,
+          key,
+          code: options.signal?.aborted ? 'DeadlineReached' : String(code ?? 'error'),
+          httpStatus: typeof status === 'number' ? status : undefined,
+          attempts: error instanceof RetriesExhaustedError ? error.attempts : undefined,
+        },
+        error,
+      );
     }
   };
 
@@ -145,7 +145,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
 
   const existing = async (key: string): Promise<PutOutcome> => {
     const head = await store.head(key);
-    if (!head) throw new ObjectStoreError(`OSS reported \`${key}\` as existing, but it cannot be found`, 'put', key);
+    if (!head) throw new StoreFailedError({ operation: 'put', key, code: 'FileAlreadyExists, then NoSuchKey on HEAD' });
     return { outcome: 'exists', etag: head.etag };
   };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from './aiccs';
 import { readLocalStack } from './local-stack';
-import { resolveCredentialSource } from '../lib/sdk/credential-source';
+import { resolveCredentialSource } from '../lib/credentials/credentials';
 import { createFc3Invoker } from '../lib/sdk/fc3-invoker';
 import { hourlySlices, widenToHours } from '../lib/export/windows';
 import { manifestKey, partitionOf } from '../lib/export/object-keys';

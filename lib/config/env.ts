@@ -1,10 +1,13 @@
+/**
+ * Environment parsing shared by both functions' config.ts (lib/query,
+ * lib/export): the parsers each variable kind uses, the AICCS settings
+ * both functions read, and parseEnv, which names the first bad variable.
+ */
 import { z } from 'zod';
+import { InstanceIdSchema } from '../contracts/instance-id';
 import { ConfigError } from '../errors';
 import type { LogLevel } from '../log/logger';
 import type { PhoneMaskingOptions } from '../records/phone-masking';
-
-/** AICCS instance ids end up in API calls, logs and OSS keys: a strict character set keeps them inert. */
-export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** An optional integer env var in [min, max], with a default. */
 export const intInRange = (min: number, max: number, fallback: number) =>
@@ -16,6 +19,23 @@ export const intInRange = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }))
     .optional()
     .transform((value) => value ?? fallback);
+
+const HTTP_ORIGIN = /^https?:\/\/[^\s/]+\/?$/;
+
+/** An http(s) origin (scheme, host, optional port; no path), returned without a trailing slash. */
+export const httpOrigin = (example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => HTTP_ORIGIN.test(value), { message: `expected an http(s) origin such as ${example}` })
+    .transform((value) => value.replace(/\/$/, ''));
+
+/** A comma-separated list of AICCS instance ids (blanks ignored), at least one. */
+export const instanceIdList = () =>
+  z
+    .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
+    .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+    .pipe(z.array(InstanceIdSchema).min(1, { message: 'is required: a comma-separated list of AICCS instance ids' }));
 
 const timeZone = z
   .string()
@@ -33,23 +53,9 @@ function isValidTimeZone(zone: string): boolean {
   }
 }
 
-const instanceIdList = z
-  .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
-  .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
-  .pipe(
-    z
-      .array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' }))
-      .min(1, { message: 'is required: a comma-separated list of AICCS instance ids' }),
-  );
-
 /** Settings shared by every function that calls AICCS. */
 export const AiccsEnvSchema = z.object({
-  AICCS_ENDPOINT: z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => value || 'https://aiccs.aliyuncs.com')
-    .refine((value) => /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value), { message: 'expected an http(s) origin such as https://aiccs.aliyuncs.com' }),
+  AICCS_ENDPOINT: httpOrigin('https://aiccs.aliyuncs.com').optional().transform((value) => value ?? 'https://aiccs.aliyuncs.com'),
   SOURCE_TIMEZONE: timeZone,
   AICCS_TIMEOUT_MS: intInRange(1_000, 120_000, 10_000),
   AICCS_MAX_ATTEMPTS: intInRange(1, 10, 4),
@@ -60,44 +66,28 @@ export const AiccsEnvSchema = z.object({
   PHONE_HASH_KEY: z.string().min(16, { message: 'expected at least 16 characters (an HMAC key)' }).optional(),
 });
 
-export const QueryEnvSchema = AiccsEnvSchema.extend({
-  AICCS_INSTANCE_IDS: instanceIdList,
-  QUERY_CONCURRENCY: intInRange(1, 16, 4),
-});
-
-export type AiccsConfig = {
-  phoneMasking: PhoneMaskingOptions;
+/** How the function reaches AICCS. */
+export interface AiccsClientConfig {
   endpoint: string;
-  sourceTimeZone: string;
   timeoutMs: number;
   maxAttempts: number;
-  timeUnit: 'ms' | 's';
-  logLevel: LogLevel;
-};
-
-export type QueryConfig = AiccsConfig & {
-  instanceIds: readonly string[];
-  concurrency: number;
-};
-
-/**
- * Validates the query function's environment once (at cold start).
- * @throws ConfigError naming the first bad variable; its value is never echoed.
- */
-export function loadQueryConfig(env: Record<string, string | undefined> = process.env): QueryConfig {
-  const env_ = parseEnv(QueryEnvSchema, env);
-  return Object.freeze({
-    ...toAiccsConfig(env_),
-    instanceIds: Object.freeze([...env_.AICCS_INSTANCE_IDS]),
-    concurrency: env_.QUERY_CONCURRENCY,
-  });
 }
 
+/** How records are read and shown: the API's zone and time unit, and PHONE_MASKING. */
+export interface RecordConfig {
+  sourceTimeZone: string;
+  timeUnit: 'ms' | 's';
+  phoneMasking: PhoneMaskingOptions;
+}
+
+export type AiccsConfig = AiccsClientConfig & RecordConfig & { logLevel: LogLevel };
+
+/** @throws ConfigError when PHONE_MASKING=hash comes without PHONE_HASH_KEY */
 export function toAiccsConfig(env: z.output<typeof AiccsEnvSchema>): AiccsConfig {
   if (env.PHONE_MASKING === 'hash' && !env.PHONE_HASH_KEY) throw new ConfigError('PHONE_HASH_KEY', 'is required when PHONE_MASKING=hash');
   return {
     phoneMasking: { mode: env.PHONE_MASKING, hashKey: env.PHONE_HASH_KEY },
-    endpoint: env.AICCS_ENDPOINT.replace(/\/$/, ''),
+    endpoint: env.AICCS_ENDPOINT,
     sourceTimeZone: env.SOURCE_TIMEZONE,
     timeoutMs: env.AICCS_TIMEOUT_MS,
     maxAttempts: env.AICCS_MAX_ATTEMPTS,
@@ -106,7 +96,10 @@ export function toAiccsConfig(env: z.output<typeof AiccsEnvSchema>): AiccsConfig
   };
 }
 
-/** Parses env with `schema`; empty strings count as unset. */
+/**
+ * Parses env with `schema`; empty strings count as unset.
+ * @throws ConfigError naming the first bad variable; its value is never echoed
+ */
 export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {

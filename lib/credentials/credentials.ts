@@ -1,5 +1,9 @@
+/**
+ * The project's one credential type, and where credentials come from: what
+ * the caller (FC context, SDK option) hands over, or else the
+ * @alicloud/credentials default chain (env vars, profiles, ECS role, …).
+ */
 import { createHash } from 'node:crypto';
-import type { FcCredentials } from '../fc/types';
 
 /** An access key pair, with the STS token when the key is temporary. */
 export interface Credentials {
@@ -8,22 +12,31 @@ export interface Credentials {
   securityToken?: string | undefined;
 }
 
+/** What callers hand over: FC's `context.credentials` (`{}` for a function without a role) or the SDK's `credentials` option. */
+export interface CredentialsInput {
+  accessKeyId?: string | undefined;
+  accessKeySecret?: string | undefined;
+  securityToken?: string | undefined;
+}
+
 /** Something that yields current credentials on every call (pop-core's contract, plural name). */
 export interface CredentialsProvider {
   getCredentials(): Promise<Credentials>;
 }
 
-/**
- * The function role's STS triple from the FC context, or undefined when the
- * function has no role (FC passes `{}`) or the invocation is local.
- */
-export function credentialsFromContext(credentials: FcCredentials | undefined): Credentials | undefined {
-  if (!credentials?.accessKeyId || !credentials.accessKeySecret) return undefined;
-  return {
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    securityToken: credentials.securityToken || undefined,
-  };
+/** Either the given key (an STS triple or a plain pair) or the default chain. */
+export type CredentialSource = { kind: 'static'; credentials: Credentials } | { kind: 'chain'; provider: CredentialsProvider };
+
+/** The input as Credentials when it holds a usable pair (id and secret both non-empty); otherwise undefined. */
+export function credentialsFrom(input: CredentialsInput | undefined): Credentials | undefined {
+  if (!input?.accessKeyId || !input.accessKeySecret) return undefined;
+  return { accessKeyId: input.accessKeyId, accessKeySecret: input.accessKeySecret, securityToken: input.securityToken || undefined };
+}
+
+/** A usable pair is used as given; otherwise the default chain. */
+export function resolveCredentialSource(input: CredentialsInput | undefined): CredentialSource {
+  const credentials = credentialsFrom(input);
+  return credentials ? { kind: 'static', credentials } : { kind: 'chain', provider: createDefaultChainProvider() };
 }
 
 /** A stable, non-reversible identity for caching clients per credential set. */
@@ -41,10 +54,9 @@ interface CredentialModel {
 }
 
 /**
- * The `@alicloud/credentials` default chain (env vars, profiles, ECS role …)
- * behind pop-core's `getCredentials()` contract. The chain sticks to its last
- * provider even after a total failure, so a failed chain is rebuilt on the
- * next call.
+ * The `@alicloud/credentials` default chain behind pop-core's
+ * `getCredentials()` contract. The chain sticks to its last provider even
+ * after a total failure, so a failed chain is rebuilt on the next call.
  */
 export function createDefaultChainProvider(): CredentialsProvider {
   let chain: Promise<{ getCredential(): Promise<CredentialModel> }> | undefined;

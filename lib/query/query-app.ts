@@ -1,6 +1,6 @@
 import { newCallStats, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
 import type { Credentials } from '../credentials/credentials';
-import type { QueryConfig } from '../config/env';
+import type { QueryConfig } from './config';
 import { AppError, InstanceNotAllowedError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
 import type { HttpApp } from '../fc/http-adapter';
 import { readJsonBody } from '../http/json-body';
@@ -91,6 +91,7 @@ async function handleQuery(request: HttpRequest, invocation: Invocation, deps: Q
     timeUnit: deps.config.timeUnit,
     concurrency: deps.config.concurrency,
     deadline: invocation.deadline,
+    signal: invocation.signal,
     stats: metrics.stats,
     anomalies: metrics.anomalies,
     ...(mask ? { mask } : {}),

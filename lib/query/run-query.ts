@@ -20,6 +20,8 @@ export interface RunQueryDeps {
   timeUnit: 'ms' | 's';
   concurrency: number;
   deadline: number;
+  /** Aborts the AICCS calls in flight at the deadline. */
+  signal?: AbortSignal | undefined;
   stats: CallStats;
   anomalies: Anomalies;
   /** PHONE_MASKING applied to every record returned. */
@@ -44,7 +46,7 @@ export async function runQuery(filter: QueryFilter & { instanceId: string }, dep
 
 async function fetchPage(filter: QueryFilter & { instanceId: string }, pageNo: number, pageSize: number, deps: RunQueryDeps): Promise<HotlinePage> {
   const params = toWireParams(filter, { pageNo, pageSize }, { timeUnit: deps.timeUnit });
-  return deps.api.queryPage(params, { deadline: deps.deadline, stats: deps.stats });
+  return deps.api.queryPage(params, { deadline: deps.deadline, signal: deps.signal, stats: deps.stats });
 }
 
 async function queryOnePage(filter: QueryFilter & { instanceId: string }, deps: RunQueryDeps): Promise<QueryResult> {

@@ -3,10 +3,9 @@ import { BackfillEventSchema, type BackfillEvent } from '../contracts/backfill-e
 import { MAX_PAGE_NO, MAX_PAGE_SIZE, QueryFilterSchema } from '../contracts/query-filter';
 import type { QueryResponse } from '../contracts/query-response';
 import { issuesFromZod, ValidationError } from '../errors';
-import { resolveCredentialSource, type ClientCredentialsInput } from './credential-source';
+import { resolveCredentialSource, type CredentialSource, type CredentialsInput } from '../credentials/credentials';
 import { ClientConfigError, PaginationDepthError, UnexpectedResponseError } from './errors';
 import type { Invoker } from './invoker';
-import type { CredentialSource } from './credential-source';
 import { assertNoFunctionError, decodeQueryResult } from './responses';
 
 export interface CallRecordsClientOptions {
@@ -17,7 +16,7 @@ export interface CallRecordsClientOptions {
   region: string;
   accountId: string;
   /** The calling function's context.credentials; without a usable pair, the @alicloud/credentials default chain. */
-  credentials?: ClientCredentialsInput;
+  credentials?: CredentialsInput;
   /** Default 'fc3' (@alicloud/fc20230330); 'fc2' = @alicloud/fc2 (service/function targets; reaching FC 3.0 functions that way is UNCONFIRMED). */
   transport?: 'fc3' | 'fc2';
   /** fc2 only; without it, function names must be `service$function`. */

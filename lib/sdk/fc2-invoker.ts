@@ -1,7 +1,7 @@
 /** Invoker over @alicloud/fc2 (FC 2.0 API 2016-08-15): service/function targets only. */
 import Fc2Client from '@alicloud/fc2';
 import { credentialKey, type Credentials } from '../credentials/credentials';
-import type { CredentialSource } from './credential-source';
+import type { CredentialSource } from '../credentials/credentials';
 import { InvokeTransportError } from './errors';
 import { interopDefault, normalizeHeaders, toBuffer, type Invoker } from './invoker';
 

@@ -4,7 +4,7 @@ import * as Credentials from '@alicloud/credentials';
 import Fc3Client, { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@alicloud/tea-util';
-import type { CredentialSource } from './credential-source';
+import type { CredentialSource } from '../credentials/credentials';
 import { InvokeTransportError } from './errors';
 import { interopDefault, normalizeHeaders, type Invoker } from './invoker';
 

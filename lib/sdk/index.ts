@@ -4,7 +4,7 @@
  */
 export { createCallRecordsClient } from './client';
 export type { CallRecord, CallRecordsClient, CallRecordsClientOptions, ExportRangeInput, QueryFilterInput } from './client';
-export type { ClientCredentialsInput } from './credential-source';
+export type { CredentialsInput } from '../credentials/credentials';
 export {
   CallRecordsClientError,
   CallRecordsProblemError,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { QueryEnvSchema, loadQueryConfig } from '../../lib/config/env';
+import { QueryEnvSchema, loadQueryConfig } from '../../lib/query/config';
 import { ExportEnvSchema, loadExportConfig } from '../../lib/export/config';
 
 const root = new URL('../..', import.meta.url).pathname;

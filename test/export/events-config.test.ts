@@ -78,7 +78,7 @@ describe('loadExportConfig', () => {
 
   it('fills defaults', () => {
     const config = loadExportConfig(minimal);
-    expect(config).toMatchObject({ instanceIds: ['a1'], ossRegion: 'oss-cn-hangzhou', ossBucket: 'cdr-export', ossEndpoint: undefined, qps: 20 });
+    expect(config).toMatchObject({ instanceIds: ['a1'], oss: { region: 'oss-cn-hangzhou', bucket: 'cdr-export', endpoint: undefined }, qps: 20 });
     expect(config.settings).toMatchObject({ prefix: 'aiccs-call-records', format: 'jsonl', settleMinutes: 10, lookbackHours: 24, maxObjectRecords: 200_000, maxObjectBytes: 64 * 1024 ** 2 });
   });
 

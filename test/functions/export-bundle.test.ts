@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS, generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator } from '../../dev/aiccs';
 import { startOssServer, type OssServer } from '../../dev/oss';
 import type { FcEventHandler } from '../../dev/fc-gateway';
@@ -15,7 +15,6 @@ const FROM = Date.parse('2026-11-10T00:00:00Z');
 let emulator: AiccsEmulator;
 let oss: OssServer;
 let handler: FcEventHandler;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'export', 'index.js'))) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' });
@@ -23,7 +22,7 @@ beforeAll(async () => {
   store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed: 3, from: FROM, to: FROM + 2 * 3_600_000, count: 400 }));
   emulator = await startAiccsEmulator({ store, credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true, qps: 10_000 });
   oss = await startOssServer({ credentials: [{ ...DEMO_CREDENTIALS }], buckets: ['cdr-export'] });
-  Object.assign(process.env, {
+  const env = {
     AICCS_ENDPOINT: emulator.url,
     EXPORT_INSTANCE_IDS: INSTANCE,
     OSS_REGION: 'oss-cn-hangzhou',
@@ -32,13 +31,14 @@ beforeAll(async () => {
     EXPORT_PREFIX: 'bundle',
     EXPORT_QPS: '80',
     LOG_LEVEL: 'error',
-  });
-  // A copy in the module cache per path: the bundle reads its config on first use.
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  // The bundle reads its configuration from process.env when it loads (cold start), as on FC.
   handler = (createRequire(import.meta.url)(join(root, 'dist', 'export', 'index.js')) as { handler: FcEventHandler }).handler;
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  vi.unstubAllEnvs();
   await emulator.close();
   await oss.close();
 });

@@ -75,7 +75,7 @@ describe('fan-out backfills through the local FC gateway', () => {
 /** Invokes the export function synchronously through the gateway's FC 3.0 API with the SDK client transport. */
 async function fetchSync(url: string, payload: Record<string, unknown>): Promise<unknown> {
   const { createFc3Invoker } = await import('../../lib/sdk/fc3-invoker');
-  const { resolveCredentialSource } = await import('../../lib/sdk/credential-source');
+  const { resolveCredentialSource } = await import('../../lib/credentials/credentials');
   const invoker = createFc3Invoker({ endpoint: new URL(url), credentials: resolveCredentialSource({ ...TEST_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 60_000 });
   const result = await invoker.invoke('aiccs-export', Buffer.from(JSON.stringify(payload)), { async: false });
   expect(result.status).toBe(200);

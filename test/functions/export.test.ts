@@ -261,9 +261,17 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     expect(watermarkOf(A)).toBe('2026-11-20T01:00:00Z');
   });
 
-  it('refuses to start with a bad configuration, naming the variable', () => {
-    expect(() => createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: log.logger })).toThrow(ConfigError);
-    expect(() => createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: log.logger })).toThrow(/OSS_BUCKET/);
+  it('with a bad configuration, logs it once at cold start and fails every invocation naming the variable', async () => {
+    clearBucket();
+    const sink = aCapturingLogger('aiccs-export');
+    const handler = createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: sink.logger });
+    expect(sink.entries()).toStrictEqual([expect.objectContaining({ level: 'error', message: 'invalid configuration', code: 'CONFIG_INVALID', variable: 'OSS_BUCKET' })]);
+    for (let invocation = 0; invocation < 2; invocation++) {
+      const failure = await handler(Buffer.from(JSON.stringify({ instanceId: A, from: '2026-11-20T00:00:00Z', to: '2026-11-20T01:00:00Z' })), exportContext()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConfigError);
+      expect((failure as ConfigError).message).toMatch(/OSS_BUCKET/);
+    }
+    expect(oss.listKeys(BUCKET)).toStrictEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, createDemoStore, startAiccsEmulator, type AiccsEmulator } from '../../dev/aiccs';
 import { startFcGateway, type FcEventHandler, type FcGateway } from '../../dev/fc-gateway';
 
@@ -11,7 +11,6 @@ import { startFcGateway, type FcEventHandler, type FcGateway } from '../../dev/f
 let emulator: AiccsEmulator;
 let gateway: FcGateway;
 let outDir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   emulator = await startAiccsEmulator({ store: createDemoStore(Date.UTC(2026, 10, 24)), credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true });
@@ -28,15 +27,16 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   writeFileSync(join(outDir, 'package.json'), '{"type":"commonjs"}');
-  process.env['AICCS_ENDPOINT'] = emulator.url;
-  process.env['AICCS_INSTANCE_IDS'] = DEMO_INSTANCE_ID;
-  process.env['LOG_LEVEL'] = 'error';
+  // The bundle reads its configuration from process.env when it loads, as on FC.
+  vi.stubEnv('AICCS_ENDPOINT', emulator.url);
+  vi.stubEnv('AICCS_INSTANCE_IDS', DEMO_INSTANCE_ID);
+  vi.stubEnv('LOG_LEVEL', 'error');
   const { handler } = createRequire(import.meta.url)(join(outDir, 'index.js')) as { handler: FcEventHandler };
   gateway = await startFcGateway({ port: 0, httpFunction: 'query', functions: { query: { handler, credentials: { ...DEMO_CREDENTIALS } } } });
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  vi.unstubAllEnvs();
   await gateway.close();
   await emulator.close();
   rmSync(outDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ID_PATTERN } from '../../lib/config/env';
+import { INSTANCE_ID_PATTERN } from '../../lib/contracts/instance-id';
 import { ConfigError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
 import { ValidationError } from '../../lib/errors';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadQueryConfig } from '../../lib/config/env';
+import { loadQueryConfig } from '../../lib/query/config';
 import { ConfigError } from '../../lib/errors';
 
 const minimal = { AICCS_INSTANCE_IDS: 'ccc_xp_pre-cn-abc123' };

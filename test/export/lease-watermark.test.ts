@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acquireLease, LeaseLostError } from '../../lib/export/lease';
-import { CorruptStateError, readWatermark, writeWatermark } from '../../lib/export/watermark';
+import { CorruptStateError, LeaseLostError } from '../../lib/errors';
+import { acquireLease } from '../../lib/export/lease';
+import { readWatermark, writeWatermark } from '../../lib/export/watermark';
 import { MemoryStore } from '../fakes/memory-store';
 
 const prefix = 'p/_state/leases/instance=i1/incremental/';

@@ -1,16 +1,16 @@
+import type { ExportFormat } from '../contracts/export-format';
 import { ExportFailedError, toError } from '../errors';
 import { signalAt } from '../flow/abort';
 import { planBackfill } from './backfill';
 import { createDayLeases, type DayLeases } from './day-leases';
 import { fetchHour } from './export-hour';
 import { planIncremental } from './incremental';
-import type { ExportFormat } from '../contracts/export-format';
+import { partitionOf } from './object-keys';
 import { createHourBudget, type InstancePlan, type Planned } from './plan';
 import { publishHour } from './publish';
 import { summarizeRun } from './summary';
 import type { ExportDeps, ExportRequest, ExportSummary, InstanceSummary, RunContext, Timing } from './types';
 import { isoUtc } from './windows';
-import { partitionOf } from './object-keys';
 
 /** Slack kept for the manifest, watermark and summary after the last hour; and the least time an hour is assumed to need. */
 const DEFAULT_TIMING: Timing = { minHourBudgetMs: 10_000, finishMarginMs: 5_000 };

@@ -54,6 +54,8 @@ export interface OssStoreOptions {
   /** When it aborts, a call in flight is no longer awaited (ali-oss cannot cancel its socket) and fails as DeadlineReached. */
   signal?: AbortSignal | undefined;
   onRetry?: (reason: string) => void;
+  /** Which failures are retried; default ossRetryDecision (5xx, SlowDown, resets, timeouts). */
+  retryPolicy?: (error: unknown) => RetryDecision;
   sleep?: (ms: number) => Promise<void>;
   /** The clock the deadline is measured on. */
   now?: () => number;
@@ -117,7 +119,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
         baseDelayMs: options.baseDelayMs ?? 200,
         maxDelayMs: 5_000,
         deadline: options.deadline?.() ?? Number.POSITIVE_INFINITY,
-        classify: (error) => (options.signal?.aborted ? { retry: false } : ossRetryDecision(error)),
+        classify: (error) => (options.signal?.aborted ? { retry: false } : (options.retryPolicy ?? ossRetryDecision)(error)),
         onRetry: ({ reason }) => options.onRetry?.(reason),
         ...(options.sleep ? { sleep: options.sleep } : {}),
         ...(options.now ? { now: options.now } : {}),

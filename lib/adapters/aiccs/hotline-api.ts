@@ -108,7 +108,7 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
   const attempt = async (params: WireParams, { deadline, stats, limiter, signal }: QueryPageOptions): Promise<HotlinePage> => {
     if (limiter) await limiter.acquire();
     const remaining = deadline - now();
-    if (remaining < MIN_ATTEMPT_MS || signal?.aborted) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined);
+    if (remaining < MIN_ATTEMPT_MS || signal?.aborted) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined, signal?.aborted ? { cause: signal.reason } : undefined);
     if (stats) stats.calls++;
     let json: unknown;
     let status: number | undefined;
@@ -142,7 +142,8 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
         baseDelayMs: options.baseDelayMs ?? 100,
         maxDelayMs: options.maxDelayMs ?? 2_000,
         deadline,
-        classify: options.retryPolicy ?? aiccsRetryDecision,
+        // Once the deadline has aborted, another attempt cannot help: the abort surfaces as it is.
+        classify: (error) => (pageOptions.signal?.aborted ? { retry: false } : (options.retryPolicy ?? aiccsRetryDecision)(error)),
         onRetry: () => {
           if (stats) stats.retries++;
         },

@@ -1,5 +1,5 @@
 import { PROBLEM_CONTENT_TYPE, problemType, type Problem } from '../contracts/problem';
-import { describe } from '../errors';
+import { describe, type ErrorDescription } from '../errors';
 import type { HttpResponse } from './types';
 
 /**
@@ -9,11 +9,14 @@ import type { HttpResponse } from './types';
  */
 export function toProblemResponse(error: unknown, requestId: string): HttpResponse {
   const description = describe(error);
-  const body = toProblem(error, requestId);
+  const body = problemOf(description, requestId);
   return { status: body.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...description.headers }, body: JSON.stringify(body) };
 }
 
 export function toProblem(error: unknown, requestId: string): Problem {
-  const { code, status, title, detail, details } = describe(error);
+  return problemOf(describe(error), requestId);
+}
+
+function problemOf({ code, status, title, detail, details }: ErrorDescription, requestId: string): Problem {
   return { type: problemType(code), title, status, detail, instance: requestId, code, ...details };
 }

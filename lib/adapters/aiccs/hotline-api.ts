@@ -1,6 +1,7 @@
 import PopCore from '@alicloud/pop-core';
 import { z } from 'zod';
 import type { Credentials, CredentialsProvider } from '../../credentials/credentials';
+import { RetriesExhaustedError } from '../../errors/retry';
 import { AiccsCallError, classifyPopError, upstreamCodeError } from '../../errors/upstream';
 import type { RateLimiter } from '../../flow/rate-limiter';
 import { withRetry, type RetryDecision } from '../../flow/retry';
@@ -135,22 +136,35 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
   };
 
   return {
-    queryPage(params, pageOptions) {
-      const { deadline, stats } = pageOptions;
-      return withRetry(() => attempt(params, pageOptions), {
-        maxAttempts: options.maxAttempts,
-        baseDelayMs: options.baseDelayMs ?? 100,
-        maxDelayMs: options.maxDelayMs ?? 2_000,
-        deadline,
-        // Once the deadline has aborted, another attempt cannot help: the abort surfaces as it is.
-        classify: (error) => (pageOptions.signal?.aborted ? { retry: false } : (options.retryPolicy ?? aiccsRetryDecision)(error)),
-        onRetry: () => {
-          if (stats) stats.retries++;
-        },
-        now,
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-        ...(options.random ? { random: options.random } : {}),
-      });
+    async queryPage(params, pageOptions) {
+      const { deadline, stats, signal } = pageOptions;
+      let attempts = 0;
+      try {
+        return await withRetry(
+          () => {
+            attempts++;
+            return attempt(params, pageOptions);
+          },
+          {
+            maxAttempts: options.maxAttempts,
+            baseDelayMs: options.baseDelayMs ?? 100,
+            maxDelayMs: options.maxDelayMs ?? 2_000,
+            deadline,
+            // Once the deadline has aborted, another attempt cannot help.
+            classify: (error) => (signal?.aborted ? { retry: false } : (options.retryPolicy ?? aiccsRetryDecision)(error)),
+            onRetry: () => {
+              if (stats) stats.retries++;
+            },
+            now,
+            ...(options.sleep ? { sleep: options.sleep } : {}),
+            ...(options.random ? { random: options.random } : {}),
+          },
+        );
+      } catch (error) {
+        // Stopped by the deadline, whether its signal or its time came first: said the same way either way.
+        if (signal?.aborted && !(error instanceof RetriesExhaustedError)) throw new RetriesExhaustedError(attempts, 'deadline', error);
+        throw error;
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordStore, startAiccsEmulator, type AiccsEmulator } from '../../../dev/aiccs';
 import { createPopHotlineApi } from '../../../lib/adapters/aiccs/hotline-api';
 import { toWireParams } from '../../../lib/adapters/aiccs/wire-params';
-import { AiccsCallError } from '../../../lib/errors';
+import { AiccsCallError, RetriesExhaustedError } from '../../../lib/errors';
 import { TEST_CREDENTIALS } from '../../builders/fc';
 
 const INSTANCE = 'ccc_xp_pre-cn-adapter01';
@@ -29,16 +29,19 @@ describe('createPopHotlineApi over loopback', () => {
     const failure = await pending;
     emulator.setFaults({});
     // Assert: without the abort this call would have answered a page
-    expect(failure).toBeInstanceOf(AiccsCallError);
-    expect((failure as AiccsCallError).kind).toBe('timeout');
-    expect(((failure as AiccsCallError).cause as Error).name).toBe('AbortError');
+    expect(failure).toBeInstanceOf(RetriesExhaustedError);
+    expect(failure).toMatchObject({ attempts: 1, stoppedBy: 'deadline' });
+    const last = (failure as RetriesExhaustedError).lastError;
+    expect(last).toBeInstanceOf(AiccsCallError);
+    expect((last as AiccsCallError).kind).toBe('timeout');
+    expect(((last as AiccsCallError).cause as Error).name).toBe('AbortError');
   });
 
   it('does not start an attempt once the signal has aborted', async () => {
     const api = createPopHotlineApi({ endpoint: emulator.url, credentials: { ...TEST_CREDENTIALS }, timeoutMs: 30_000, maxAttempts: 3 });
     const before = emulator.stats.requests;
     const params = toWireParams({ instanceId: INSTANCE }, { pageNo: 1, pageSize: 10 }, { timeUnit: 'ms' });
-    await expect(api.queryPage(params, { deadline: Date.now() + 60_000, signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(api.queryPage(params, { deadline: Date.now() + 60_000, signal: AbortSignal.abort() })).rejects.toMatchObject({ stoppedBy: 'deadline', lastError: { kind: 'timeout' } });
     expect(emulator.stats.requests).toBe(before);
   });
 });

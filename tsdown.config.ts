@@ -9,7 +9,7 @@
 import { defineConfig } from 'tsdown';
 
 /** The client's public entry: the one place its source path is named. */
-const SDK_ENTRY = 'lib/client/index.ts';
+const SDK_ENTRY = 'lib/sdk/index.ts';
 
 export default defineConfig({
   entry: { client: SDK_ENTRY },

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from '../aiccs';
 import { readLocalStack } from './local-stack';
-import { resolveCredentialSource } from '../../lib/client/credential-source';
-import { createFc3Invoker } from '../../lib/client/fc3-invoker';
+import { resolveCredentialSource } from '../../lib/credentials/credentials';
+import { createFc3Invoker } from '../../lib/sdk/fc3-invoker';
 import { hourlySlices, widenToHours } from '../../lib/export/windows';
 import { manifestKey, partitionOf } from '../../lib/export/object-keys';
 

@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from '../aiccs';
 import { readLocalStack } from './local-stack';
-import { resolveCredentialSource } from '../../lib/client/credential-source';
-import { createAcs3Invoker } from '../../lib/client/acs3-invoker';
+import { resolveCredentialSource } from '../../lib/credentials/credentials';
+import { createAcs3Invoker } from '../../lib/sdk/acs3-invoker';
 
 const usage = "usage: npm run timer [-- --payload '<JSON overrides, e.g. {\"format\":\"csv\"}>']";
 

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom, generateCallRecords, RecordStore, startAiccsEmulator } from '../../dev/aiccs';
 import { startOssServer } from '../../dev/oss';
 import { createExportFunction } from '../../lib/export/export-function';
-import type { ExportSummary } from '../../lib/export/run-export';
-import { createLogger } from '../../lib/log';
+import type { ExportSummary } from '../../lib/export/types';
+import { createLogger } from '../../lib/log/logger';
 import { TEST_CREDENTIALS, aContext } from '../builders/fc';
 import { exactlyOnceDiff, readExport, sourceIds } from '../builders/export-reader';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { QueryEnvSchema, loadQueryConfig } from '../../lib/config';
+import { QueryEnvSchema, loadQueryConfig } from '../../lib/query/config';
 import { ExportEnvSchema, loadExportConfig } from '../../lib/export/config';
 import { buildAll, DIST_DIR } from '../../scripts/build.mjs';
 

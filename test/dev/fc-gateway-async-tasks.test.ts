@@ -4,7 +4,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@alicloud/tea-util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFcGateway, type AsyncTask, type FcGateway, type FcGatewayOptions, type GatewayFunction } from '../../dev/fc-gateway';
-import { interopDefault } from '../../lib/client/invoker';
+import { interopDefault } from '../../lib/sdk/invoker';
 
 // Every request goes over loopback through the real @alicloud/fc20230330 SDK (ACS3-signed), as the product's client would.
 const CALLER = { accessKeyId: 'STS.TaskCaller01', accessKeySecret: 'task-caller-secret', securityToken: 'task-caller-token' };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFcGateway, type FcGateway } from '../../dev/fc-gateway';
 import type { FcContext } from '../../lib/fc/types';
-import { InvokeTransportError } from '../../lib/client/errors';
-import { createFc2Invoker } from '../../lib/client/fc2-invoker';
-import { createFc3Invoker } from '../../lib/client/fc3-invoker';
-import type { Invoker } from '../../lib/client/invoker';
-import type { Credentials } from '../../lib/clients/credentials';
+import { InvokeTransportError } from '../../lib/sdk/errors';
+import { createFc2Invoker } from '../../lib/sdk/fc2-invoker';
+import { createFc3Invoker } from '../../lib/sdk/fc3-invoker';
+import type { Invoker } from '../../lib/sdk/invoker';
+import type { Credentials } from '../../lib/credentials/credentials';
 
 const CALLER = { accessKeyId: 'STS.Caller0001', accessKeySecret: 'caller-secret', securityToken: 'caller-token' };
 const ROLE = { accessKeyId: 'STS.RoleOfEcho', accessKeySecret: 'role-secret', securityToken: 'role-token' };

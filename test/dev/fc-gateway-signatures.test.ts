@@ -10,7 +10,7 @@ import { NonceCache } from '../../dev/shared/nonce-cache';
 import type { AccessKey } from '../../dev/fc-gateway/access-keys';
 import { canonicalQuery, verifyAcs3Request } from '../../dev/fc-gateway/acs3-signature';
 import { verifyFc2Request } from '../../dev/fc-gateway/fc2-signature';
-import { interopDefault } from '../../lib/client/invoker';
+import { interopDefault } from '../../lib/sdk/invoker';
 
 // Requests are built by the real SDKs against a capturing server, then checked offline.
 interface Captured {

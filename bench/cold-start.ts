@@ -25,11 +25,15 @@ export async function benchColdStart(runs = 15) {
   await buildFunction({ entry: functionEntry('query'), outfile: join(root, '.tmp', 'cold-start-unbundled.cjs'), minify: false, packages: 'external' });
   const emulator = await startAiccsEmulator({ store: createDemoStore(Date.UTC(2026, 10, 24)), credentials: [{ ...DEMO_CREDENTIALS }], qps: 100_000 });
   try {
-    const variants = { bundle: join(out, 'bundled.js'), 'node_modules': join(root, '.tmp', 'cold-start-unbundled.cjs') };
+    const variants = { bundle: join(out, 'bundled.js'), node_modules: join(root, '.tmp', 'cold-start-unbundled.cjs') };
     const samples: Record<string, Array<{ require: number; firstRequest: number; total: number }>> = { bundle: [], node_modules: [] };
     for (let i = 0; i < runs; i++) {
       for (const [name, file] of Object.entries(variants)) {
-        const { stdout } = await run(process.execPath, [join(root, 'bench', 'cold-start-child.cjs'), file, emulator.url, DEMO_INSTANCE_ID, JSON.stringify(DEMO_CREDENTIALS)], { encoding: 'utf8' });
+        const { stdout } = await run(
+          process.execPath,
+          [join(root, 'bench', 'cold-start-child.cjs'), file, emulator.url, DEMO_INSTANCE_ID, JSON.stringify(DEMO_CREDENTIALS)],
+          { encoding: 'utf8' },
+        );
         const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; require: number; firstRequest: number; total: number };
         if (result.status !== 200) throw new Error(`${name}: first request answered ${result.status}`);
         samples[name]?.push(result);
@@ -37,7 +41,20 @@ export async function benchColdStart(runs = 15) {
     }
     const summary = (name: string) => {
       const list = samples[name] ?? [];
-      return { require: percentile(list.map((s) => s.require), 50), firstRequest: percentile(list.map((s) => s.firstRequest), 50), total: percentile(list.map((s) => s.total), 50) };
+      return {
+        require: percentile(
+          list.map((s) => s.require),
+          50,
+        ),
+        firstRequest: percentile(
+          list.map((s) => s.firstRequest),
+          50,
+        ),
+        total: percentile(
+          list.map((s) => s.total),
+          50,
+        ),
+      };
     };
     return { runs, bundle: summary('bundle'), nodeModules: summary('node_modules') };
   } finally {
@@ -52,5 +69,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('| variant | require | first request | process start → first response |\n|---|---|---|---|');
   console.log(`| esbuild bundle (dist/query) | ${f(r.bundle.require)} | ${f(r.bundle.firstRequest)} | **${f(r.bundle.total)}** |`);
   console.log(`| same code, packages from node_modules | ${f(r.nodeModules.require)} | ${f(r.nodeModules.firstRequest)} | **${f(r.nodeModules.total)}** |`);
-  console.log(`| **bundle ÷ node_modules (require)** | **${(r.bundle.require / r.nodeModules.require).toFixed(2)}×** | | ${(r.bundle.total / r.nodeModules.total).toFixed(2)}× |`);
+  console.log(
+    `| **bundle ÷ node_modules (require)** | **${(r.bundle.require / r.nodeModules.require).toFixed(2)}×** | | ${(r.bundle.total / r.nodeModules.total).toFixed(2)}× |`,
+  );
 }

@@ -17,11 +17,25 @@ import { createRateLimiter } from '../lib/flow/rate-limiter';
 // A function, not top-level await: this file is also bundled as CommonJS.
 async function main() {
   const { values } = parseArgs({
-    options: { aiccs: { type: 'string' }, oss: { type: 'string' }, instance: { type: 'string' }, from: { type: 'string' }, hours: { type: 'string' }, qps: { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      aiccs: { type: 'string' },
+      oss: { type: 'string' },
+      instance: { type: 'string' },
+      from: { type: 'string' },
+      hours: { type: 'string' },
+      qps: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
   });
   const from = Number(values.from);
   const hours = Number(values.hours ?? 24);
-  const config = loadExportConfig({ EXPORT_INSTANCE_IDS: values.instance, OSS_REGION: 'oss-cn-hangzhou', OSS_BUCKET: 'cdr-export', OSS_ENDPOINT: values.oss, EXPORT_QPS: '80' });
+  const config = loadExportConfig({
+    EXPORT_INSTANCE_IDS: values.instance,
+    OSS_REGION: 'oss-cn-hangzhou',
+    OSS_BUCKET: 'cdr-export',
+    OSS_ENDPOINT: values.oss,
+    EXPORT_QPS: '80',
+  });
   const started = performance.now();
   let maxHeapUsedMb = 0;
   const sampler = setInterval(() => {

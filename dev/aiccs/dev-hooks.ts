@@ -163,7 +163,8 @@ export async function serveDevHook(hooks: DevHooks, request: IncomingMessage, re
   };
   const read = await readRequestBody(request, 64 * 1024);
   if (read.kind === 'aborted') return;
-  if (!isLoopbackAddress(request.socket.remoteAddress)) return answer(403, { Code: 'Forbidden', Message: 'the dev endpoints answer only callers on loopback (127.0.0.1, ::1)' });
+  if (!isLoopbackAddress(request.socket.remoteAddress))
+    return answer(403, { Code: 'Forbidden', Message: 'the dev endpoints answer only callers on loopback (127.0.0.1, ::1)' });
   const path = new URL(request.url ?? '/', 'http://emulator.local').pathname;
   const hook = path === '/_dev/late-records' ? hooks.addLateRecords : path === '/_dev/record-changes' ? hooks.changeRecords : undefined;
   if (!hook) return answer(404, { Code: 'NotFound', Message: `no dev endpoint ${path}; there are POST /_dev/late-records and POST /_dev/record-changes` });

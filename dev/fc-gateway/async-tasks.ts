@@ -234,7 +234,9 @@ export function createAsyncTaskScheduler(options: AsyncTaskSchedulerOptions): As
       try {
         const result = await submission.run(state.task.alreadyRetriedTimes);
         succeeded = true;
-        state.task.returnPayload = encodeResult(result).subarray(0, 1024 * 1024).toString('utf8');
+        state.task.returnPayload = encodeResult(result)
+          .subarray(0, 1024 * 1024)
+          .toString('utf8');
       } catch (error) {
         failure = error;
       } finally {

@@ -11,6 +11,10 @@ export function encodeResult(result: unknown): Buffer {
 /** The body FC's Node.js runtime sends for an unhandled error. */
 export function describeFunctionError(error: unknown): { errorMessage: string; errorType: string; stackTrace?: string[] } {
   if (!(error instanceof Error)) return { errorMessage: String(error), errorType: typeof error };
-  const stack = error.stack?.split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
+  const stack = error.stack
+    ?.split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
   return { errorMessage: error.message, errorType: error.name, ...(stack && stack.length > 0 ? { stackTrace: stack } : {}) };
 }

@@ -70,7 +70,11 @@ export interface InvokeApiDeps {
 
 /** Serves one invoke API request; never rejects for anything the client did. */
 export function createInvokeApi(deps: InvokeApiDeps) {
-  return asFcApi<InvokeTarget>(deps.now, (target) => target.api, (request, response, target, requestId) => serve(deps, request, response, target, requestId));
+  return asFcApi<InvokeTarget>(
+    deps.now,
+    (target) => target.api,
+    (request, response, target, requestId) => serve(deps, request, response, target, requestId),
+  );
 }
 
 async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: ServerResponse, target: InvokeTarget, requestId: string) {
@@ -98,7 +102,14 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
 
   if (isAsync) {
     const { taskId, delaySeconds } = asyncHeaders(request, requestId);
-    const accepted = deps.tasks.submit({ taskId, requestId, functionName: name, payload: body, delaySeconds, run: (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount) });
+    const accepted = deps.tasks.submit({
+      taskId,
+      requestId,
+      functionName: name,
+      payload: body,
+      delaySeconds,
+      run: (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount),
+    });
     // FC answers a repeated task id 409 (documented); the error code is not documented.
     if (!accepted) throw new FcApiError(409, 'AsyncTaskAlreadyExists', `Async task \`${taskId}\` of function \`${name}\` already exists`);
     response.writeHead(202, { 'x-fc-request-id': requestId, 'x-fc-async-task-id': taskId }).end();
@@ -130,7 +141,11 @@ const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 export function asyncHeaders(request: IncomingMessage, requestId: string): { taskId: string; delaySeconds: number } {
   const taskId = headerText(request, 'x-fc-async-task-id') ?? headerText(request, 'x-fc-stateful-async-invocation-id') ?? requestId;
   if (!TASK_ID.test(taskId) && taskId !== requestId) {
-    throw new FcApiError(400, 'InvalidArgument', `x-fc-async-task-id \`${taskId.slice(0, 200)}\` is invalid: 1–128 letters, digits, \`_\` or \`-\`, starting with a letter or \`_\``);
+    throw new FcApiError(
+      400,
+      'InvalidArgument',
+      `x-fc-async-task-id \`${taskId.slice(0, 200)}\` is invalid: 1–128 letters, digits, \`_\` or \`-\`, starting with a letter or \`_\``,
+    );
   }
   const delayText = headerText(request, 'x-fc-async-delay');
   const delaySeconds = delayText === undefined ? 0 : Number(delayText);
@@ -148,7 +163,11 @@ export function takeSyncSlot(deps: Pick<InvokeApiDeps, 'tasks' | 'syncBeyondRese
   const release = deps.tasks.tryTakeSync(functionName);
   if (release) return release;
   if (deps.syncBeyondReservedConcurrency === 'run') return () => undefined;
-  throw new FcApiError(429, 'ResourceThrottled', `Function \`${functionName}\` is running at its reservedConcurrency (${deps.tasks.running(functionName)}): the synchronous call is throttled; retry later`);
+  throw new FcApiError(
+    429,
+    'ResourceThrottled',
+    `Function \`${functionName}\` is running at its reservedConcurrency (${deps.tasks.running(functionName)}): the synchronous call is throttled; retry later`,
+  );
 }
 
 function headerText(request: IncomingMessage, name: string): string | undefined {
@@ -160,7 +179,10 @@ function headerText(request: IncomingMessage, name: string): string | undefined 
 function authenticate(deps: InvokeApiDeps, request: IncomingMessage, target: InvokeTarget, body: Buffer): SignatureCheck {
   const now = deps.now();
   if (target.api === 'fc3') {
-    return verifyAcs3Request({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body }, { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces });
+    return verifyAcs3Request(
+      { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body },
+      { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces },
+    );
   }
   const path = decode(new URL(request.url ?? '/', 'http://gateway.local').pathname);
   return verifyFc2Request({ method: request.method ?? 'POST', path, headers: request.headers, body }, { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs });

@@ -91,7 +91,8 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
 
   const keys = new Map<string, AccessKey>();
   for (const key of options.credentials ?? Object.values(options.functions).map((fn) => fn.credentials ?? {})) {
-    if (key.accessKeyId && key.accessKeySecret) keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
+    if (key.accessKeyId && key.accessKeySecret)
+      keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
   const defaultRetries = options.maxAsyncRetryAttempts ?? 0;
@@ -100,7 +101,10 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     now,
     sleep: options.sleep ?? sleepWithTimer,
     backoff: { initialDelayMs: options.asyncRetryDelayMs ?? 1000, maxDelayMs: options.asyncRetryMaxDelayMs ?? 60_000 },
-    policyOf: (name) => ({ reservedConcurrency: options.functions[name]?.reservedConcurrency, maxAsyncRetryAttempts: options.functions[name]?.maxAsyncRetryAttempts ?? defaultRetries }),
+    policyOf: (name) => ({
+      reservedConcurrency: options.functions[name]?.reservedConcurrency,
+      maxAsyncRetryAttempts: options.functions[name]?.maxAsyncRetryAttempts ?? defaultRetries,
+    }),
     functionArn: (name) => `acs:fc:${region}:${accountId}:functions/${name}`,
   });
   const syncBeyondReservedConcurrency = options.syncBeyondReservedConcurrency ?? 'throttle';
@@ -140,12 +144,17 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     const read = await readRequestBody(request, maxBodyBytes);
     if (read.kind === 'aborted') return;
     if (read.kind === 'too-large') {
-      response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
+      response
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
       return;
     }
     const { body } = read;
     if (options.httpAuthType === 'function') {
-      const check = verifyAcs3Request({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body }, { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces });
+      const check = verifyAcs3Request(
+        { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body },
+        { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces },
+      );
       if (!check.ok) {
         response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: check.code, ErrorMessage: check.message }));
         return;
@@ -158,7 +167,9 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
       release = takeSyncSlot({ tasks, syncBeyondReservedConcurrency }, options.httpFunction);
     } catch (error) {
       if (!(error instanceof FcApiError)) throw error;
-      response.writeHead(error.status, { 'content-type': 'application/json', 'x-fc-request-id': requestId }).end(JSON.stringify({ ErrorCode: error.code, ErrorMessage: error.message }));
+      response
+        .writeHead(error.status, { 'content-type': 'application/json', 'x-fc-request-id': requestId })
+        .end(JSON.stringify({ ErrorCode: error.code, ErrorMessage: error.message }));
       return;
     }
     try {

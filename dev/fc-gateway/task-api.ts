@@ -46,7 +46,11 @@ export interface TaskApiDeps {
 
 /** Serves one task API request; never rejects for anything the client did. */
 export function createTaskApi(deps: TaskApiDeps) {
-  return asFcApi<TaskTarget>(deps.now, () => 'fc3', (request, response, target, requestId) => serve(deps, request, response, target, requestId));
+  return asFcApi<TaskTarget>(
+    deps.now,
+    () => 'fc3',
+    (request, response, target, requestId) => serve(deps, request, response, target, requestId),
+  );
 }
 
 async function serve(deps: TaskApiDeps, request: IncomingMessage, response: ServerResponse, target: TaskTarget, requestId: string): Promise<void> {
@@ -55,12 +59,16 @@ async function serve(deps: TaskApiDeps, request: IncomingMessage, response: Serv
   if (read.kind === 'aborted') return;
   if (request.method !== expected) throw new FcApiError(405, 'MethodNotAllowed', `${request.method ?? '?'} is not allowed for ${target.action}; use ${expected}`);
   if (read.kind === 'too-large') throw new FcApiError(413, 'PayloadTooLarge', `${target.action} takes no body`);
-  const check = verifyAcs3Request({ method: expected, url: request.url ?? '/', headers: request.headers, body: read.body }, { lookup: deps.lookup, now: deps.now(), maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces });
+  const check = verifyAcs3Request(
+    { method: expected, url: request.url ?? '/', headers: request.headers, body: read.body },
+    { lookup: deps.lookup, now: deps.now(), maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces },
+  );
   if (!check.ok) throw new FcApiError(403, check.code, check.message);
   if (!deps.functionExists(target.functionName)) throw new FcApiError(404, 'FunctionNotFound', `Function \`${target.functionName}\` does not exist`);
   const query = new URL(request.url ?? '/', 'http://gateway.local').searchParams;
   const qualifier = query.get('qualifier');
-  if (qualifier !== null && qualifier !== 'LATEST') throw new FcApiError(404, 'AliasNotFound', `Alias or version \`${qualifier}\` does not exist; the local gateway only has LATEST`);
+  if (qualifier !== null && qualifier !== 'LATEST')
+    throw new FcApiError(404, 'AliasNotFound', `Alias or version \`${qualifier}\` does not exist; the local gateway only has LATEST`);
 
   const json = (body: unknown): void => {
     response.writeHead(200, { 'content-type': 'application/json', 'x-fc-request-id': requestId }).end(JSON.stringify(body));
@@ -74,7 +82,11 @@ async function serve(deps: TaskApiDeps, request: IncomingMessage, response: Serv
   const outcome = deps.tasks.stop(target.functionName, target.taskId);
   if (!outcome.ok && outcome.reason === 'not-found') throw taskNotFound(target.functionName, target.taskId);
   if (!outcome.ok) {
-    throw new FcApiError(400, 'AsyncTaskFinished', `Async task \`${target.taskId}\` is already ${outcome.reason === 'finished' ? outcome.status : 'finished'}; only Enqueued, Running or Retrying tasks can be stopped`);
+    throw new FcApiError(
+      400,
+      'AsyncTaskFinished',
+      `Async task \`${target.taskId}\` is already ${outcome.reason === 'finished' ? outcome.status : 'finished'}; only Enqueued, Running or Retrying tasks can be stopped`,
+    );
   }
   response.writeHead(200, { 'x-fc-request-id': requestId }).end();
 }

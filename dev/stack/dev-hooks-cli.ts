@@ -54,7 +54,9 @@ async function main() {
   if (!response.ok) throw new Error(`the emulator refused (HTTP ${response.status}): ${messageOf(text)}`);
   const result = JSON.parse(text) as { hour: { from: string; to: string }; ids: string[] };
   process.stdout.write(`${text}\n`);
-  process.stderr.write(`${command === 'late' ? 'added' : 'changed'} ${result.ids.length} records of ${instanceId} in [${result.hour.from}, ${result.hour.to}); \`npm run timer\` runs the scheduled export\n`);
+  process.stderr.write(
+    `${command === 'late' ? 'added' : 'changed'} ${result.ids.length} records of ${instanceId} in [${result.hour.from}, ${result.hour.to}); \`npm run timer\` runs the scheduled export\n`,
+  );
 }
 
 /** Fields the emulator stores as numbers; every other field is text (ids included, GroupId may exceed 2^53). */

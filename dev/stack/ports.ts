@@ -60,7 +60,10 @@ export async function assertPortsFree(ports: Readonly<Record<PortVariable, numbe
 export function portError(error: unknown, variable: PortVariable, role: string, port: number): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
-    return new StackPortError(`port ${port} for the ${role} is in use (another \`npm start\`?): stop what uses it, or choose another port with ${variable}=<port> npm start`, { cause: error });
+    return new StackPortError(
+      `port ${port} for the ${role} is in use (another \`npm start\`?): stop what uses it, or choose another port with ${variable}=<port> npm start`,
+      { cause: error },
+    );
   }
   return new StackPortError(`the ${role} cannot listen on port ${port} (${code ?? String(error)}): choose another port with ${variable}=<port>`, { cause: error });
 }

@@ -33,10 +33,20 @@ async function main() {
 
   const instanceIds = [DEMO_INSTANCE_ID, SECOND_INSTANCE_ID];
   const dataTo = Date.now();
-  const emulator = await startAiccsEmulator({ port: ports.AICCS_EMULATOR_PORT, store: createDemoStore(dataTo), credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true }).catch((error: unknown) => {
+  const emulator = await startAiccsEmulator({
+    port: ports.AICCS_EMULATOR_PORT,
+    store: createDemoStore(dataTo),
+    credentials: [{ ...DEMO_CREDENTIALS }],
+    requireSecurityToken: true,
+  }).catch((error: unknown) => {
     throw portError(error, 'AICCS_EMULATOR_PORT', 'AICCS emulator', ports.AICCS_EMULATOR_PORT);
   });
-  const oss = await startOssServer({ port: ports.OSS_SERVER_PORT, buckets: [OSS_BUCKET], credentials: [{ ...DEMO_CREDENTIALS }], storage: { kind: 'disk', dir: join(root, '.data', 'oss') } }).catch((error: unknown) => {
+  const oss = await startOssServer({
+    port: ports.OSS_SERVER_PORT,
+    buckets: [OSS_BUCKET],
+    credentials: [{ ...DEMO_CREDENTIALS }],
+    storage: { kind: 'disk', dir: join(root, '.data', 'oss') },
+  }).catch((error: unknown) => {
     throw portError(error, 'OSS_SERVER_PORT', 'OSS server', ports.OSS_SERVER_PORT);
   });
   // The bundles read their configuration when first used, like on FC.
@@ -81,8 +91,17 @@ async function main() {
   // Fan-out backfills invoke the export function through this gateway, as they would through FC (set before the first invocation reads it).
   process.env['EXPORT_INVOKE_ENDPOINT'] = gateway.url;
   writeLocalStack({
-    gatewayUrl: gateway.url, aiccsUrl: emulator.url, ossUrl: oss.url, ossRegion: oss.region, ossBucket: OSS_BUCKET, exportPrefix: EXPORT_PREFIX, instanceIds,
-    exportFunction: 'aiccs-export', dataFrom: new Date(dataTo - DEMO_DATA_DAYS * 86_400_000).toISOString(), dataTo: new Date(dataTo).toISOString(), pid: process.pid,
+    gatewayUrl: gateway.url,
+    aiccsUrl: emulator.url,
+    ossUrl: oss.url,
+    ossRegion: oss.region,
+    ossBucket: OSS_BUCKET,
+    exportPrefix: EXPORT_PREFIX,
+    instanceIds,
+    exportFunction: 'aiccs-export',
+    dataFrom: new Date(dataTo - DEMO_DATA_DAYS * 86_400_000).toISOString(),
+    dataTo: new Date(dataTo).toISOString(),
+    pid: process.pid,
   });
 
   const demoFilter = { instanceId: DEMO_INSTANCE_ID, callType: 'inbound', pageSize: 5 };

@@ -12,7 +12,7 @@ import { readLocalStack } from './local-stack';
 import { resolveCredentialSource } from '../../lib/credentials/credentials';
 import { createAcs3Invoker } from '../../lib/sdk/acs3-invoker';
 
-const usage = "usage: npm run timer [-- --payload '<JSON overrides, e.g. {\"format\":\"csv\"}>']";
+const usage = 'usage: npm run timer [-- --payload \'<JSON overrides, e.g. {"format":"csv"}>\']';
 
 async function main() {
   const { values } = parseArgs({ options: { payload: { type: 'string' }, help: { type: 'boolean' } } });
@@ -21,7 +21,12 @@ async function main() {
   const event = { triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'hourly', payload: values.payload ?? '{}' };
   // The lean signed transport: its timeout is socket inactivity, so a run of many minutes is waited out
   // (the SDK transport's 5 s connect timeout ends a long synchronous run early).
-  const invoker = createAcs3Invoker({ endpoint: new URL(stack.gatewayUrl), credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 3_600_000 });
+  const invoker = createAcs3Invoker({
+    endpoint: new URL(stack.gatewayUrl),
+    credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }),
+    qualifier: 'LATEST',
+    timeoutMs: 3_600_000,
+  });
   process.stderr.write(`timer run of ${stack.exportFunction} at ${event.triggerTime} …\n`);
   const result = await invoker.invoke(stack.exportFunction, Buffer.from(JSON.stringify(event)), { async: false });
   const text = result.body.toString('utf8');

@@ -16,7 +16,10 @@ export const BackfillEventSchema = z
     to: isoWithOffset,
     format: ExportFormatSchema.optional(),
     /** Set by the export function on the ranges it fans out: they run with EXPORT_QPS ÷ EXPORT_FANOUT_PARALLELISM. */
-    parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'expected a run id (letters, digits and "-", at most 64)' }).optional(),
+    parentRunId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'expected a run id (letters, digits and "-", at most 64)' })
+      .optional(),
   })
   .refine((event) => Date.parse(event.to) > Date.parse(event.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
 export type BackfillEvent = z.infer<typeof BackfillEventSchema>;

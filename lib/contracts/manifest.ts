@@ -20,22 +20,21 @@ const DataFileEntrySchema = z.object({
  * `_manifest.json` of one partition (instance, UTC date, UTC hour), written
  * after every data file it lists is durable. Readers use exactly these files.
  */
-export const PartitionManifestSchema = z
-  .object({
-    manifestVersion: z.literal(MANIFEST_VERSION),
-    schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
-    instanceId: z.string(),
-    partition: z.object({ dt: z.string(), hour: z.string() }),
-    /** The hour the manifest covers, half-open, UTC. */
-    window: z.object({ from: z.string(), to: z.string() }),
-    timeZone: z.literal('UTC'),
-    /** Sum over the hour's pieces of the API's TotalCount. */
-    sourceTotalCount: z.number().int().nonnegative(),
-    recordCount: z.number().int().nonnegative(),
-    files: z.array(DataFileEntrySchema),
-    runId: z.string(),
-    writtenAt: z.string(),
-  });
+export const PartitionManifestSchema = z.object({
+  manifestVersion: z.literal(MANIFEST_VERSION),
+  schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+  instanceId: z.string(),
+  partition: z.object({ dt: z.string(), hour: z.string() }),
+  /** The hour the manifest covers, half-open, UTC. */
+  window: z.object({ from: z.string(), to: z.string() }),
+  timeZone: z.literal('UTC'),
+  /** Sum over the hour's pieces of the API's TotalCount. */
+  sourceTotalCount: z.number().int().nonnegative(),
+  recordCount: z.number().int().nonnegative(),
+  files: z.array(DataFileEntrySchema),
+  runId: z.string(),
+  writtenAt: z.string(),
+});
 
 export type PartitionManifest = z.infer<typeof PartitionManifestSchema>;
 export type DataFileEntry = z.infer<typeof DataFileEntrySchema>;

@@ -77,7 +77,8 @@ export class StoreFailedError extends AppError {
   constructor(failure: StoreFailure, cause?: unknown) {
     const tries = failure.attempts !== undefined ? ` after ${failure.attempts} attempts` : '';
     const http = failure.httpStatus !== undefined ? ` (HTTP ${failure.httpStatus})` : '';
-    const advice = failure.httpStatus === 403 ? "; the export function's RAM role may lack OSS permissions: attach ram/export-function-policy.json to the export function's role" : '';
+    const advice =
+      failure.httpStatus === 403 ? "; the export function's RAM role may lack OSS permissions: attach ram/export-function-policy.json to the export function's role" : '';
     super({
       code: 'STORE_FAILED',
       status: 502,
@@ -95,7 +96,12 @@ export class StoreFailedError extends AppError {
 export class ContentMismatchError extends AppError {
   override name = 'ContentMismatchError' as const;
   constructor(key: string, foundEtag: string | undefined, expectedMd5: string) {
-    super({ code: 'CONTENT_MISMATCH', status: 409, title: 'A data file holds other content', detail: `OSS already holds \`${key}\` with different content (ETag ${foundEtag ?? 'none'}, expected ${expectedMd5})` });
+    super({
+      code: 'CONTENT_MISMATCH',
+      status: 409,
+      title: 'A data file holds other content',
+      detail: `OSS already holds \`${key}\` with different content (ETag ${foundEtag ?? 'none'}, expected ${expectedMd5})`,
+    });
   }
 }
 

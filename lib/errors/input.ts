@@ -64,7 +64,12 @@ export class MalformedJsonError extends AppError {
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError' as const;
   constructor(limitBytes: number, actualBytes: number) {
-    super({ code: 'PAYLOAD_TOO_LARGE', status: 413, title: 'Request body is too large', detail: `Expected a body of at most ${limitBytes} bytes, got ${actualBytes} bytes` });
+    super({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      title: 'Request body is too large',
+      detail: `Expected a body of at most ${limitBytes} bytes, got ${actualBytes} bytes`,
+    });
   }
 }
 

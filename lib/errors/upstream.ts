@@ -36,7 +36,18 @@ const THROTTLING = /^Throttling/i;
 const TRANSIENT_CODES = new Set(['SystemError', 'InternalError', 'ServiceUnavailable', 'ServiceUnavailableTemporary', 'SignatureNonceUsed']);
 const PERMISSION_CODES = new Set(['Forbidden.RAM', 'NoPermission', 'Forbidden', 'Forbidden.AccessDenied', 'AccessDenied']);
 const AUTH_CODES = /^(InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|InvalidTimeStamp|InvalidSignatureMethod|MissingSecurityToken)/;
-const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 export function kindOfUpstreamCode(code: string, status: number | undefined): FailureKind {
   if (THROTTLING.test(code) || status === 429) return 'throttled';
@@ -50,7 +61,14 @@ export function kindOfUpstreamCode(code: string, status: number | undefined): Fa
 
 /** An AICCS answer with an error code (in the body or the envelope), classified by that code. */
 export function upstreamCodeError(code: string, status: number | undefined, requestId: string | undefined, cause?: unknown): AiccsCallError {
-  return new AiccsCallError(kindOfUpstreamCode(code, status), `AICCS answered ${code}${status ? ` (HTTP ${status})` : ''}`, code, requestId, status, cause === undefined ? undefined : { cause });
+  return new AiccsCallError(
+    kindOfUpstreamCode(code, status),
+    `AICCS answered ${code}${status ? ` (HTTP ${status})` : ''}`,
+    code,
+    requestId,
+    status,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 interface PopErrorShape {
@@ -136,7 +154,15 @@ export class UpstreamThrottledError extends AppError {
 export class UpstreamTimeoutError extends AppError {
   override name = 'UpstreamTimeoutError' as const;
   constructor(failure: UpstreamFailure, detail: string, cause?: unknown) {
-    super({ code: 'UPSTREAM_TIMEOUT', status: 504, title: 'AICCS did not answer in time', detail, expose: true, details: upstreamDetails(failure.upstreamCode, failure.upstreamRequestId, failure.attempts), cause });
+    super({
+      code: 'UPSTREAM_TIMEOUT',
+      status: 504,
+      title: 'AICCS did not answer in time',
+      detail,
+      expose: true,
+      details: upstreamDetails(failure.upstreamCode, failure.upstreamRequestId, failure.attempts),
+      cause,
+    });
   }
 }
 

@@ -25,7 +25,10 @@ const ossRegion = z
 export const ExportEnvSchema = AiccsEnvSchema.extend({
   EXPORT_INSTANCE_IDS: instanceIdList(),
   OSS_REGION: ossRegion,
-  OSS_BUCKET: z.string({ message: 'is required' }).trim().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
+  OSS_BUCKET: z
+    .string({ message: 'is required' })
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
   OSS_ENDPOINT: httpOrigin('https://oss-cn-hangzhou-internal.aliyuncs.com').optional(),
   EXPORT_PREFIX: prefix,
   EXPORT_FORMAT: ExportFormatSchema.optional().transform((value) => value ?? 'jsonl'),
@@ -53,7 +56,11 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
   /** Where fan-out invokes the export function; default https://<account>.<region>.fc.aliyuncs.com (the local stack points it at its gateway). */
   EXPORT_INVOKE_ENDPOINT: httpOrigin('https://123456789.cn-hangzhou.fc.aliyuncs.com').optional(),
   /** The export function's own name (fan-out invokes it); defaults to context.function.name. */
-  EXPORT_FUNCTION_NAME: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' }).optional(),
+  EXPORT_FUNCTION_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' })
+    .optional(),
 });
 
 /** The export function's settings, each held once: the run's own in `settings`, the AICCS client's and OSS's beside them. */
@@ -81,7 +88,12 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
     instanceIds: Object.freeze([...parsed.EXPORT_INSTANCE_IDS]),
     oss: Object.freeze({ region: parsed.OSS_REGION, bucket: parsed.OSS_BUCKET, endpoint: parsed.OSS_ENDPOINT }),
     qps: parsed.EXPORT_QPS,
-    fanOut: Object.freeze({ thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS, parallelism: parsed.EXPORT_FANOUT_PARALLELISM, functionName: parsed.EXPORT_FUNCTION_NAME, invokeEndpoint: parsed.EXPORT_INVOKE_ENDPOINT }),
+    fanOut: Object.freeze({
+      thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS,
+      parallelism: parsed.EXPORT_FANOUT_PARALLELISM,
+      functionName: parsed.EXPORT_FUNCTION_NAME,
+      invokeEndpoint: parsed.EXPORT_INVOKE_ENDPOINT,
+    }),
     settings: Object.freeze({
       prefix: parsed.EXPORT_PREFIX,
       format: parsed.EXPORT_FORMAT,

@@ -36,7 +36,10 @@ function defaultDispatcher(invocation: EventInvocation, config: ExportConfig): B
   const functionName = config.fanOut.functionName ?? invocation.location.functionName;
   const { accountId, region } = invocation.location;
   if (!functionName || !accountId || !region) {
-    throw new ConfigError('EXPORT_FUNCTION_NAME', 'fan-out needs the export function name (this variable, or context.function.name on FC), context.accountId and context.region');
+    throw new ConfigError(
+      'EXPORT_FUNCTION_NAME',
+      'fan-out needs the export function name (this variable, or context.function.name on FC), context.accountId and context.region',
+    );
   }
   // The lean transport: the SDK one would add ≈ 800 KB to this bundle for one call.
   const client = buildCallRecordsClient(
@@ -92,7 +95,15 @@ function createExportApp(config: ExportConfig, options: ExportFunctionOptions) {
     const credentials = invocation.credentials ?? (await (defaultChain ??= createDefaultChainProvider()).getCredentials());
     const store =
       options.storeFor?.(credentials, config, invocation.storeDeadline) ??
-      createOssStore({ region: config.oss.region, bucket: config.oss.bucket, endpoint: config.oss.endpoint, credentials, deadline: () => invocation.storeDeadline.at, signal: invocation.storeDeadline.signal, now });
+      createOssStore({
+        region: config.oss.region,
+        bucket: config.oss.bucket,
+        endpoint: config.oss.endpoint,
+        credentials,
+        deadline: () => invocation.storeDeadline.at,
+        signal: invocation.storeDeadline.signal,
+        now,
+      });
     const runId = `${new Date(invocation.startedAt).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     log.info('export started', { run_id: runId, mode: request.mode, retry_count: invocation.retryCount });
 

@@ -54,17 +54,31 @@ export async function fetchHour(hour: TimeRange, format: ExportFormat, tally: In
       ...(settings.maxRecordsPerFilter !== undefined ? { maxRecordsPerFilter: settings.maxRecordsPerFilter } : {}),
       newWriter: () => {
         const writer = output.createWriter(limits);
-        return { add: (record) => writer.add(mask(record)), finish: () => writer.finish(), get records() { return writer.records; } };
+        return {
+          add: (record) => writer.add(mask(record)),
+          finish: () => writer.finish(),
+          get records() {
+            return writer.records;
+          },
+        };
       },
       onRefetch: (info) => {
         tally.add('refetches');
-        ctx.logger.warn('records moved during paging; reading the slice again', { instance_id: tally.instanceId, from: isoUtc(info.range.from), to: isoUtc(info.range.to), expected: info.expected, unique: info.unique, recount: info.recount });
+        ctx.logger.warn('records moved during paging; reading the slice again', {
+          instance_id: tally.instanceId,
+          from: isoUtc(info.range.from),
+          to: isoUtc(info.range.to),
+          expected: info.expected,
+          unique: info.unique,
+          recount: info.recount,
+        });
       },
     });
     tally.add('pages', fetched.pages);
     if (fetched.kind === 'too-large') {
       const halves = splitInHalves(piece);
-      if (!halves) throw new SliceTooDenseError({ from: isoUtc(piece.from), to: isoUtc(piece.to) }, fetched.totalCount, settings.maxRecordsPerFilter ?? MAX_RECORDS_PER_FILTER);
+      if (!halves)
+        throw new SliceTooDenseError({ from: isoUtc(piece.from), to: isoUtc(piece.to) }, fetched.totalCount, settings.maxRecordsPerFilter ?? MAX_RECORDS_PER_FILTER);
       tally.add('splits');
       pending.unshift(...halves);
       continue;

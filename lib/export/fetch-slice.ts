@@ -71,7 +71,10 @@ export async function fetchSlice(range: TimeRange, deps: SliceFetchDeps): Promis
     const pageCount = Math.ceil(first.totalCount / MAX_PAGE_SIZE);
     // In page order, at most `concurrency` in flight, and never more than 4× concurrency pages fetched ahead of the one being
     // written: a stalled page cannot make the buffer grow without bound.
-    const rest = pMapIterable(pageNumbers(2, pageCount), (pageNo) => fetchPage(range, pageNo, MAX_PAGE_SIZE, deps), { concurrency: deps.concurrency, backpressure: deps.concurrency * 4 });
+    const rest = pMapIterable(pageNumbers(2, pageCount), (pageNo) => fetchPage(range, pageNo, MAX_PAGE_SIZE, deps), {
+      concurrency: deps.concurrency,
+      backpressure: deps.concurrency * 4,
+    });
     for await (const page of rest) await consume(page);
     pagesRead += Math.max(0, pageCount - 1);
     const files = await writer.finish();

@@ -16,7 +16,13 @@ import { hourlySlices, incrementalWindow, isoUtc } from './windows';
  */
 export async function planIncremental(instanceId: string, ctx: RunContext): Promise<Planned> {
   const { settings, store, now } = ctx;
-  const lease = await acquireLease({ store, prefix: leasePrefix(settings.prefix, instanceId, 'incremental'), owner: ctx.runId, durationMs: settings.leaseSeconds * 1000, now });
+  const lease = await acquireLease({
+    store,
+    prefix: leasePrefix(settings.prefix, instanceId, 'incremental'),
+    owner: ctx.runId,
+    durationMs: settings.leaseSeconds * 1000,
+    now,
+  });
   if (!lease) {
     const tally = createInstanceTally(instanceId, { from: now(), to: now() });
     tally.stop('skipped', 'another run holds the incremental lease for this instance');

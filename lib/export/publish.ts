@@ -18,7 +18,12 @@ import { isoUtc } from './windows';
  * stage-then-copy publication would copy them here, before the manifest.
  * @throws LeaseLostError, StoreFailedError
  */
-export async function publishHour(output: HourOutput, lease: Lease, tally: InstanceTally, ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'logger'>): Promise<void> {
+export async function publishHour(
+  output: HourOutput,
+  lease: Lease,
+  tally: InstanceTally,
+  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'logger'>,
+): Promise<void> {
   const { store, settings } = ctx;
   const partition = partitionOf(output.hour.from);
   const manifest: PartitionManifest = {
@@ -35,14 +40,26 @@ export async function publishHour(output: HourOutput, lease: Lease, tally: Insta
     writtenAt: new Date(ctx.now()).toISOString(),
   };
   await lease.assertHeld();
-  await store.put(manifestKey(settings.prefix, tally.instanceId, partition), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json', createOnly: false });
+  await store.put(manifestKey(settings.prefix, tally.instanceId, partition), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), {
+    contentType: 'application/json',
+    createOnly: false,
+  });
   await removeSuperseded(store, partitionPrefix(settings.prefix, tally.instanceId, partition), new Set(output.files.map((file) => file.key)));
 
   tally.add('slices');
   tally.add('records', output.records);
   tally.addAnomalies(output.anomalies);
   const { pages, retries, throttles } = tally.summary();
-  ctx.logger.info('slice exported', { instance_id: tally.instanceId, hour: isoUtc(output.hour.from), records: output.records, source_total: output.sourceTotal, files: output.files.length, pages, retries, throttles });
+  ctx.logger.info('slice exported', {
+    instance_id: tally.instanceId,
+    hour: isoUtc(output.hour.from),
+    records: output.records,
+    source_total: output.sourceTotal,
+    files: output.files.length,
+    pages,
+    retries,
+    throttles,
+  });
 }
 
 /** Data files of the partition that the new manifest does not list: left by an earlier run with different records, or by an interrupted one. */

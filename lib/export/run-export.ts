@@ -95,7 +95,8 @@ async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFo
       await publishHour(output, lease, tally, ctx);
     } catch (error) {
       // Attempts stop at the fetch deadline, so a failure this late is the deadline, not the upstream.
-      if (ctx.now() >= ctx.fetchUntil.at) return tally.stop('partial', `the function's deadline came during ${isoUtc(hour.from)}; that hour was not published and the next run redoes it`);
+      if (ctx.now() >= ctx.fetchUntil.at)
+        return tally.stop('partial', `the function's deadline came during ${isoUtc(hour.from)}; that hour was not published and the next run redoes it`);
       throw error;
     }
     await plan.advance(hour);

@@ -15,7 +15,13 @@ import { isoUtc, type TimeRange } from './windows';
  * checks it is the same), so no file a manifest lists is ever overwritten.
  * Returns the manifest entries, in order.
  */
-export async function storeDataFiles(piece: TimeRange, files: readonly DataFile[], format: ExportFormat, tally: InstanceTally, ctx: Pick<RunContext, 'store' | 'settings'>): Promise<DataFileEntry[]> {
+export async function storeDataFiles(
+  piece: TimeRange,
+  files: readonly DataFile[],
+  format: ExportFormat,
+  tally: InstanceTally,
+  ctx: Pick<RunContext, 'store' | 'settings'>,
+): Promise<DataFileEntry[]> {
   const { store, settings } = ctx;
   const entries: DataFileEntry[] = [];
   for (const [sequence, file] of files.entries()) {
@@ -34,7 +40,16 @@ export async function storeDataFiles(piece: TimeRange, files: readonly DataFile[
       tally.add('objects');
       tally.add('bytes', file.body.length);
     }
-    entries.push({ key, format, records: file.records, bytes: file.body.length, uncompressedBytes: file.uncompressedBytes, md5: file.md5Hex, from: isoUtc(piece.from), to: isoUtc(piece.to) });
+    entries.push({
+      key,
+      format,
+      records: file.records,
+      bytes: file.body.length,
+      uncompressedBytes: file.uncompressedBytes,
+      md5: file.md5Hex,
+      from: isoUtc(piece.from),
+      to: isoUtc(piece.to),
+    });
   }
   return entries;
 }

@@ -106,6 +106,14 @@ export function summarizeRun(facts: RunFacts, instances: InstanceSummary[]): Exp
     durationMs: facts.durationMs,
     ...(facts.qps !== undefined ? { qps: facts.qps } : {}),
     instances,
-    totals: { slices: sum('slices'), pages: sum('pages'), records: sum('records'), objects: sum('objects'), bytes: sum('bytes'), retries: sum('retries'), throttles: sum('throttles') },
+    totals: {
+      slices: sum('slices'),
+      pages: sum('pages'),
+      records: sum('records'),
+      objects: sum('objects'),
+      bytes: sum('bytes'),
+      retries: sum('retries'),
+      throttles: sum('throttles'),
+    },
   };
 }

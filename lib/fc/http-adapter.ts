@@ -44,7 +44,13 @@ function tryParseHttpEvent(event: Buffer): HttpRequest | undefined {
 }
 
 /** The invocation facts the core needs, taken from the FC context: the deadline keeps time to answer before FC ends the invocation. */
-export function invocationFromContext(context: FcContext, source: Invocation['source'], startedAt: number, now: () => number = Date.now, policy: DeadlinePolicy = DEADLINE_POLICIES.query): Invocation {
+export function invocationFromContext(
+  context: FcContext,
+  source: Invocation['source'],
+  startedAt: number,
+  now: () => number = Date.now,
+  policy: DeadlinePolicy = DEADLINE_POLICIES.query,
+): Invocation {
   const deadline = deadlineBefore(invocationEnd(context, startedAt, policy.defaultTimeoutSeconds), policy.reserveMs, now);
   return {
     requestId: context.requestId || 'local',

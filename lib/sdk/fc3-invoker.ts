@@ -21,7 +21,7 @@ export function createFc3Invoker(options: Fc3InvokerOptions): Invoker {
   const getClient = () => (client ??= createClient(options));
   return {
     async invoke(functionName, payload, { async }) {
-      let response;
+      let response: Awaited<ReturnType<Fc3Client['invokeFunctionWithOptions']>>;
       try {
         response = await getClient().invokeFunctionWithOptions(
           functionName,
@@ -32,9 +32,11 @@ export function createFc3Invoker(options: Fc3InvokerOptions): Invoker {
       } catch (error) {
         throw toTransportError(functionName, error);
       }
-      const body = response.body ? await collect(response.body).catch((error: unknown) => {
-        throw new InvokeTransportError({ functionName, reason: 'the response body could not be read' }, { cause: error });
-      }) : Buffer.alloc(0);
+      const body = response.body
+        ? await collect(response.body).catch((error: unknown) => {
+            throw new InvokeTransportError({ functionName, reason: 'the response body could not be read' }, { cause: error });
+          })
+        : Buffer.alloc(0);
       return { status: response.statusCode ?? 0, headers: normalizeHeaders(response.headers), body };
     },
   };

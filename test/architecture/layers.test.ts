@@ -38,7 +38,9 @@ const folderOf = (path: string) => relative(lib, path).split('/')[0] ?? '';
 
 describe('lib/ layers', () => {
   it('has a rule for every folder', () => {
-    const folders = readdirSync(lib, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(lib, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.filter((folder) => !(folder in ALLOWED))).toStrictEqual([]);
   });
 

@@ -20,7 +20,9 @@ export function aClock(start = Date.UTC(2026, 10, 20, 6, 15)) {
 }
 
 /** A RunContext over the in-memory fakes: no network, no timers that matter (the signal never aborts unless the test aborts it). */
-export function aRunContext(overrides: Partial<RunContext> & { settings?: ExportSettings } = {}): RunContext & { api: FakeHotlineApi; store: MemoryStore; abort: AbortController } {
+export function aRunContext(
+  overrides: Partial<RunContext> & { settings?: ExportSettings } = {},
+): RunContext & { api: FakeHotlineApi; store: MemoryStore; abort: AbortController } {
   const abort = new AbortController();
   const now = overrides.now ?? aClock().now;
   const deadline = overrides.deadline ?? now() + 600_000;

@@ -93,7 +93,11 @@ describe('emulator.changeRecords', () => {
 
     const data = await queryHour(PAST_HOUR_MS);
     expect(result.ids.sort()).toEqual(['r1', 'r2', 'r3']);
-    expect(data.CallDetailRecord.map((record) => [record['EvaluationLevel'], record['EvaluationScore']])).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(data.CallDetailRecord.map((record) => [record['EvaluationLevel'], record['EvaluationScore']])).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
     // The ServicerName index was rebuilt: a filter on the new value finds all three, the old value none.
     expect((await queryHour(PAST_HOUR_MS, { ServicerName: '李娜' })).TotalCount).toBe(3);
     expect((await queryHour(PAST_HOUR_MS, { ServicerName: '王芳' })).TotalCount).toBe(0);
@@ -103,7 +107,12 @@ describe('emulator.changeRecords', () => {
   it('changes only the newest `limit` records', () => {
     const result = emulator.changeRecords({ instanceId: INSTANCE, hour: PAST_HOUR, fields: { EvaluationLevel: 5 }, limit: 1 });
     expect(result.ids).toEqual(['r3']);
-    expect(emulator.store.all(INSTANCE).filter((record) => record.EvaluationLevel === 5).map((record) => record.Id)).toEqual(['r3']);
+    expect(
+      emulator.store
+        .all(INSTANCE)
+        .filter((record) => record.EvaluationLevel === 5)
+        .map((record) => record.Id),
+    ).toEqual(['r3']);
   });
 
   it.each([
@@ -171,23 +180,40 @@ describe('npm run dev:late / dev:change', () => {
   const root = join(import.meta.dirname, '..', '..');
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'dev', 'stack', 'dev-hooks-cli.ts'), ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        join(root, 'node_modules', '.bin', 'tsx'),
+        [join(root, 'dev', 'stack', 'dev-hooks-cli.ts'), ...args],
+        { cwd: root, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
   it('adds late records and changes fields through the dev endpoints', async () => {
     const late = await run(['late', '--emulator', emulator.url, '--instance', INSTANCE, '--hour', PAST_HOUR, '--count', '4']);
-    const change = await run(['change', '--emulator', emulator.url, '--instance', INSTANCE, '--hour', PAST_HOUR, '--set', 'evaluationLevel=2', '--set', 'PassiveTransferIdType=1']);
+    const change = await run([
+      'change',
+      '--emulator',
+      emulator.url,
+      '--instance',
+      INSTANCE,
+      '--hour',
+      PAST_HOUR,
+      '--set',
+      'evaluationLevel=2',
+      '--set',
+      'PassiveTransferIdType=1',
+    ]);
 
     expect(late.code).toBe(0);
     expect(change.code).toBe(0);
     expect(late.stderr).toContain('added 4 records');
     expect(emulator.store.count(INSTANCE)).toBe(8);
-    expect(emulator.store.between(INSTANCE, PAST_HOUR_MS, PAST_HOUR_MS + 3_600_000).every((record) => record.EvaluationLevel === 2 && record.PassiveTransferIdType === '1')).toBe(true);
+    expect(
+      emulator.store.between(INSTANCE, PAST_HOUR_MS, PAST_HOUR_MS + 3_600_000).every((record) => record.EvaluationLevel === 2 && record.PassiveTransferIdType === '1'),
+    ).toBe(true);
   });
 
-  it('exits 1 with the emulator\'s reason for a refused change', async () => {
+  it("exits 1 with the emulator's reason for a refused change", async () => {
     const result = await run(['change', '--emulator', emulator.url, '--instance', INSTANCE, '--hour', PAST_HOUR, '--set', 'EvaluationLevel=high']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('EvaluationLevel');

@@ -39,7 +39,12 @@ async function invokeAsync(gateway: FcGateway, functionName: string, payload: st
     ...(dispatch.taskId ? { xFcAsyncTaskId: dispatch.taskId } : {}),
     ...(dispatch.delaySeconds !== undefined ? { commonHeaders: { 'x-fc-async-delay': String(dispatch.delaySeconds) } } : {}),
   });
-  const response = await sdk(gateway).invokeFunctionWithOptions(functionName, new InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) }), headers, new RuntimeOptions({}));
+  const response = await sdk(gateway).invokeFunctionWithOptions(
+    functionName,
+    new InvokeFunctionRequest({ body: Readable.from([Buffer.from(payload)]) }),
+    headers,
+    new RuntimeOptions({}),
+  );
   return { status: response.statusCode, taskId: response.headers?.['x-fc-async-task-id'] };
 }
 
@@ -210,7 +215,14 @@ describe('reservedConcurrency', () => {
     await invokeAsync(gateway, 'job', 'busy', { taskId: 'busy' });
     await until(() => blocking.running() === 1, 'the async run');
 
-    const sync = await refusal(sdk(gateway).invokeFunctionWithOptions('job', new InvokeFunctionRequest({ body: Readable.from([Buffer.from('sync')]) }), new InvokeFunctionHeaders({ xFcInvocationType: 'Sync' }), new RuntimeOptions({})));
+    const sync = await refusal(
+      sdk(gateway).invokeFunctionWithOptions(
+        'job',
+        new InvokeFunctionRequest({ body: Readable.from([Buffer.from('sync')]) }),
+        new InvokeFunctionHeaders({ xFcInvocationType: 'Sync' }),
+        new RuntimeOptions({}),
+      ),
+    );
 
     expect(sync).toMatchObject({ statusCode: 429, code: 'ResourceThrottled' });
     expect(blocking.starts).toEqual(['busy']);
@@ -224,10 +236,15 @@ describe('maxAsyncRetryAttempts', () => {
     const retryCounts: number[] = [];
     const waits: number[] = [];
     const gateway = await aGateway(
-      { job: { maxAsyncRetryAttempts: 2, handler: async (_event, context) => {
-        retryCounts.push(context.retryCount ?? -1);
-        throw new Error(`attempt ${context.retryCount} failed`);
-      } } },
+      {
+        job: {
+          maxAsyncRetryAttempts: 2,
+          handler: async (_event, context) => {
+            retryCounts.push(context.retryCount ?? -1);
+            throw new Error(`attempt ${context.retryCount} failed`);
+          },
+        },
+      },
       { asyncRetryDelayMs: 500, sleep: async (ms) => void waits.push(ms) },
     );
 
@@ -243,10 +260,19 @@ describe('maxAsyncRetryAttempts', () => {
 
   it('succeeds on a retry and waits for a free slot again before it', async () => {
     let failuresLeft = 1;
-    const gateway = await aGateway({ job: { maxAsyncRetryAttempts: 3, reservedConcurrency: 1, handler: async () => {
-      if (failuresLeft-- > 0) throw new Error('flaky');
-      return 'ok';
-    } } }, { asyncRetryDelayMs: 0 });
+    const gateway = await aGateway(
+      {
+        job: {
+          maxAsyncRetryAttempts: 3,
+          reservedConcurrency: 1,
+          handler: async () => {
+            if (failuresLeft-- > 0) throw new Error('flaky');
+            return 'ok';
+          },
+        },
+      },
+      { asyncRetryDelayMs: 0 },
+    );
 
     await invokeAsync(gateway, 'job', 'x', { taskId: 'flaky' });
     await gateway.waitForAsyncIdle();
@@ -304,15 +330,27 @@ describe('StopAsyncTask', () => {
 
 describe('ListAsyncTasks', () => {
   it('filters by prefix and status, pages with limit and nextToken, and includes payloads on request', async () => {
-    const gateway = await aGateway({ job: { handler: async (event) => {
-      if (event.toString() === 'bad') throw new Error('bad');
-    } } });
-    for (const [taskId, payload] of [['jobA_r1', 'ok'], ['jobA_r2', 'ok'], ['jobA_r3', 'bad'], ['jobB_r1', 'ok']] as const) {
+    const gateway = await aGateway({
+      job: {
+        handler: async (event) => {
+          if (event.toString() === 'bad') throw new Error('bad');
+        },
+      },
+    });
+    for (const [taskId, payload] of [
+      ['jobA_r1', 'ok'],
+      ['jobA_r2', 'ok'],
+      ['jobA_r3', 'bad'],
+      ['jobB_r1', 'ok'],
+    ] as const) {
       await invokeAsync(gateway, 'job', payload, { taskId });
     }
     await gateway.waitForAsyncIdle();
     const list = async (request: Record<string, unknown>) =>
-      (await sdk(gateway).listAsyncTasksWithOptions('job', new ListAsyncTasksRequest(request), {}, new RuntimeOptions({}))).body as unknown as { tasks: AsyncTask[]; nextToken?: string };
+      (await sdk(gateway).listAsyncTasksWithOptions('job', new ListAsyncTasksRequest(request), {}, new RuntimeOptions({}))).body as unknown as {
+        tasks: AsyncTask[];
+        nextToken?: string;
+      };
 
     const jobA = await list({ prefix: 'jobA_', sortOrderByTime: 'asc' });
     const failed = await list({ status: 'Failed' });
@@ -322,7 +360,10 @@ describe('ListAsyncTasks', () => {
     expect(jobA.tasks.map((task) => task.taskId)).toEqual(['jobA_r1', 'jobA_r2', 'jobA_r3']);
     expect(jobA.tasks[0]?.taskPayload).toBeUndefined();
     expect(failed.tasks.map((task) => task.taskId)).toEqual(['jobA_r3']);
-    expect(firstPage.tasks.map((task) => [task.taskId, task.taskPayload])).toEqual([['jobA_r1', 'ok'], ['jobA_r2', 'ok']]);
+    expect(firstPage.tasks.map((task) => [task.taskId, task.taskPayload])).toEqual([
+      ['jobA_r1', 'ok'],
+      ['jobA_r2', 'ok'],
+    ]);
     expect(secondPage.tasks.map((task) => task.taskId)).toEqual(['jobA_r3']);
     expect(secondPage.nextToken).toBeUndefined();
     expect(jobA.tasks[0]).toMatchObject({ functionArn: 'acs:fc:cn-hangzhou:1234567890123456:functions/job', qualifier: 'LATEST' });

@@ -10,18 +10,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** An s.yaml with one `export` resource whose props are `props` (YAML text, indented under props). */
 function anSYaml(props: string): string {
   const path = join(dir, `s-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(path, `edition: 3.0.0\nname: t\nvars:\n  region: \${env('R', 'cn-hangzhou')}\nresources:\n  export:\n    component: fc3\n    props:\n      region: \${vars.region}\n      functionName: fn-export\n${props}`);
+  writeFileSync(
+    path,
+    `edition: 3.0.0\nname: t\nvars:\n  region: \${env('R', 'cn-hangzhou')}\nresources:\n  export:\n    component: fc3\n    props:\n      region: \${vars.region}\n      functionName: fn-export\n${props}`,
+  );
   return path;
 }
 
 describe('readFunctionConfig', () => {
   it('reads timeout, memory, reservedConcurrency and maxAsyncRetryAttempts', () => {
-    const path = anSYaml('      timeout: 900\n      memorySize: 1024\n      concurrencyConfig:\n        reservedConcurrency: 3\n      asyncInvokeConfig:\n        maxAsyncRetryAttempts: 2\n');
-    expect(readFunctionConfig(path, 'export')).toEqual({ functionName: 'fn-export', timeoutSeconds: 900, memoryMb: 1024, reservedConcurrency: 3, maxAsyncRetryAttempts: 2 });
+    const path = anSYaml(
+      '      timeout: 900\n      memorySize: 1024\n      concurrencyConfig:\n        reservedConcurrency: 3\n      asyncInvokeConfig:\n        maxAsyncRetryAttempts: 2\n',
+    );
+    expect(readFunctionConfig(path, 'export')).toEqual({
+      functionName: 'fn-export',
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+      reservedConcurrency: 3,
+      maxAsyncRetryAttempts: 2,
+    });
   });
 
   it("falls back to FC's defaults: no concurrency limit, 3 async retries", () => {
-    expect(readFunctionConfig(anSYaml(''), 'export')).toEqual({ functionName: 'fn-export', timeoutSeconds: undefined, memoryMb: undefined, reservedConcurrency: undefined, maxAsyncRetryAttempts: 3 });
+    expect(readFunctionConfig(anSYaml(''), 'export')).toEqual({
+      functionName: 'fn-export',
+      timeoutSeconds: undefined,
+      memoryMb: undefined,
+      reservedConcurrency: undefined,
+      maxAsyncRetryAttempts: 3,
+    });
   });
 
   it.each([

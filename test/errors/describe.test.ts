@@ -32,7 +32,13 @@ suite('describe', () => {
 
   it('hides the detail and details of an unexposed AppError', () => {
     const error = new AppError({ code: 'SOMETHING', status: 500, title: 'Broke', detail: 'secret-ish detail', details: { key: 'x' } });
-    expect(describe(error)).toMatchObject({ code: 'SOMETHING', status: 500, expose: false, detail: 'The request failed; see the function logs for this request id', details: {} });
+    expect(describe(error)).toMatchObject({
+      code: 'SOMETHING',
+      status: 500,
+      expose: false,
+      detail: 'The request failed; see the function logs for this request id',
+      details: {},
+    });
   });
 
   it('turns anything else into INTERNAL_ERROR without its message', () => {
@@ -43,7 +49,11 @@ suite('describe', () => {
 
   it.each([
     { error: new SliceTooDenseError({ from: 'a', to: 'b' }, 9, 5), code: 'SLICE_TOO_DENSE', name: 'SliceTooDenseError' },
-    { error: new IncompleteSliceError({ range: { from: 'a', to: 'b' }, expected: 3, unique: 2, recount: 4, passes: 4 }), code: 'INCOMPLETE_SLICE', name: 'IncompleteSliceError' },
+    {
+      error: new IncompleteSliceError({ range: { from: 'a', to: 'b' }, expected: 3, unique: 2, recount: 4, passes: 4 }),
+      code: 'INCOMPLETE_SLICE',
+      name: 'IncompleteSliceError',
+    },
     { error: new LeaseLostError('scope/', 'it expired'), code: 'LEASE_LOST', name: 'LeaseLostError' },
     { error: new CorruptStateError('damaged'), code: 'CORRUPT_STATE', name: 'CorruptStateError' },
     { error: new StoreFailedError({ operation: 'get', key: 'k' }), code: 'STORE_FAILED', name: 'StoreFailedError' },

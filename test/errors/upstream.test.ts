@@ -61,10 +61,14 @@ describe('toUpstreamAppError', () => {
   });
 
   it('says in the detail that the RAM role lacks the permission', () => {
-    expect(toUpstreamAppError(popError('Forbidden.RAM', 403), { instanceId: 'i', caller: 'query' }).detail).toMatch(/RAM role lacks permission for aiccs:HotlineSessionQuery/);
+    expect(toUpstreamAppError(popError('Forbidden.RAM', 403), { instanceId: 'i', caller: 'query' }).detail).toMatch(
+      /RAM role lacks permission for aiccs:HotlineSessionQuery/,
+    );
   });
 
   it('gives a throttled failure a Retry-After header', () => {
-    expect(toUpstreamAppError(new RetriesExhaustedError(4, 'attempts', popError('Throttling.User', 400)), { instanceId: 'i', caller: 'query' }).headers).toStrictEqual({ 'Retry-After': '1' });
+    expect(toUpstreamAppError(new RetriesExhaustedError(4, 'attempts', popError('Throttling.User', 400)), { instanceId: 'i', caller: 'query' }).headers).toStrictEqual({
+      'Retry-After': '1',
+    });
   });
 });

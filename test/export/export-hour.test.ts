@@ -20,7 +20,9 @@ describe('fetchHour', () => {
     expect(output).toMatchObject({ hour: HOUR, format: 'jsonl', sourceTotal: 75, records: 75 });
     expect(output.files).toHaveLength(1);
     const [file] = output.files;
-    expect(file?.key).toMatch(/^aiccs-call-records\/instance=ccc_xp_pre-cn-stage01\/dt=2026-11-20\/hour=04\/part-20261120T040000Z-20261120T050000Z-0000-[0-9a-f]{16}\.jsonl\.gz$/);
+    expect(file?.key).toMatch(
+      /^aiccs-call-records\/instance=ccc_xp_pre-cn-stage01\/dt=2026-11-20\/hour=04\/part-20261120T040000Z-20261120T050000Z-0000-[0-9a-f]{16}\.jsonl\.gz$/,
+    );
     expect(lines(ctx.store.objects.get(file?.key ?? '') ?? Buffer.alloc(0))).toHaveLength(75);
     expect(ctx.store.calls.filter((call) => call.op === 'put')).toHaveLength(1);
     expect(tally.summary()).toMatchObject({ pieces: 1, splits: 0, pages: 3, objects: 1, objectsReused: 0, records: 0 });

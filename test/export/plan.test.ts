@@ -25,7 +25,11 @@ describe('createHourBudget', () => {
 describe('planBackfill', () => {
   it('widens the range to whole UTC hours, oldest first', () => {
     const plan = planBackfill(RUN_INSTANCE, { from: t('2026-11-20T04:30:00Z'), to: t('2026-11-20T06:00:01Z') });
-    expect(plan.hours.map((hour) => new Date(hour.from).toISOString())).toStrictEqual(['2026-11-20T04:00:00.000Z', '2026-11-20T05:00:00.000Z', '2026-11-20T06:00:00.000Z']);
+    expect(plan.hours.map((hour) => new Date(hour.from).toISOString())).toStrictEqual([
+      '2026-11-20T04:00:00.000Z',
+      '2026-11-20T05:00:00.000Z',
+      '2026-11-20T06:00:00.000Z',
+    ]);
     expect(plan.tally.summary().window).toStrictEqual({ from: '2026-11-20T04:00:00Z', to: '2026-11-20T07:00:00Z' });
   });
 });
@@ -49,18 +53,36 @@ describe('planIncremental', () => {
     const [first] = planned.plan.hours;
     if (!first) throw new Error('expected an hour');
     await planned.plan.advance(first);
-    expect(JSON.parse(ctx.store.objects.get(stateKey(ctx.settings.prefix, RUN_INSTANCE))?.toString() ?? '{}')).toMatchObject({ watermark: '2026-11-19T07:00:00Z', runId: 'run-test' });
+    expect(JSON.parse(ctx.store.objects.get(stateKey(ctx.settings.prefix, RUN_INSTANCE))?.toString() ?? '{}')).toMatchObject({
+      watermark: '2026-11-19T07:00:00Z',
+      runId: 'run-test',
+    });
 
     clock.advance(ctx.settings.leaseSeconds * 1000 + 1);
-    await acquireLease({ store: ctx.store, prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'), owner: 'another-run', durationMs: 60_000, now: clock.now });
+    await acquireLease({
+      store: ctx.store,
+      prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'),
+      owner: 'another-run',
+      durationMs: 60_000,
+      now: clock.now,
+    });
     await expect(planned.plan.advance({ from: first.to, to: first.to + 3_600_000 })).rejects.toMatchObject({ code: 'LEASE_LOST' });
     expect(JSON.parse(ctx.store.objects.get(stateKey(ctx.settings.prefix, RUN_INSTANCE))?.toString() ?? '{}')).toMatchObject({ watermark: '2026-11-19T07:00:00Z' });
   });
 
   it('skips an instance whose lease another run holds', async () => {
     const ctx = aRunContext();
-    await acquireLease({ store: ctx.store, prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'), owner: 'another-run', durationMs: 60_000, now: ctx.now });
-    expect(await planIncremental(RUN_INSTANCE, ctx)).toMatchObject({ kind: 'done', summary: { status: 'skipped', reason: 'another run holds the incremental lease for this instance' } });
+    await acquireLease({
+      store: ctx.store,
+      prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'),
+      owner: 'another-run',
+      durationMs: 60_000,
+      now: ctx.now,
+    });
+    expect(await planIncremental(RUN_INSTANCE, ctx)).toMatchObject({
+      kind: 'done',
+      summary: { status: 'skipped', reason: 'another run holds the incremental lease for this instance' },
+    });
   });
 
   it('reports an instance whose watermark is at the settle point as up to date, and lets its lease go', async () => {
@@ -69,7 +91,15 @@ describe('planIncremental', () => {
     const state = { instanceId: RUN_INSTANCE, watermark: '2026-11-20T06:00:00Z', updatedAt: '2026-11-20T06:01:00Z', runId: 'earlier' };
     ctx.store.objects.set(stateKey(ctx.settings.prefix, RUN_INSTANCE), Buffer.from(JSON.stringify(state)));
     expect(await planIncremental(RUN_INSTANCE, ctx)).toMatchObject({ kind: 'done', summary: { status: 'up-to-date', exportedUntil: '2026-11-20T06:00:00Z' } });
-    expect(await acquireLease({ store: ctx.store, prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'), owner: 'next-run', durationMs: 60_000, now: clock.now })).toBeDefined();
+    expect(
+      await acquireLease({
+        store: ctx.store,
+        prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'incremental'),
+        owner: 'next-run',
+        durationMs: 60_000,
+        now: clock.now,
+      }),
+    ).toBeDefined();
   });
 
   it('fails the instance with CORRUPT_STATE on a damaged watermark, never restarting silently', async () => {

@@ -12,7 +12,13 @@ const HOUR = { from: Date.UTC(2026, 10, 20, 4), to: Date.UTC(2026, 10, 20, 5) };
 const MANIFEST = manifestKey('aiccs-call-records', RUN_INSTANCE, { dt: '2026-11-20', hour: '04' });
 
 async function aDayLease(ctx: ReturnType<typeof aRunContext>, owner = ctx.runId) {
-  const lease = await acquireLease({ store: ctx.store, prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'day=2026-11-20'), owner, durationMs: 60_000, now: ctx.now });
+  const lease = await acquireLease({
+    store: ctx.store,
+    prefix: leasePrefix(ctx.settings.prefix, RUN_INSTANCE, 'day=2026-11-20'),
+    owner,
+    durationMs: 60_000,
+    now: ctx.now,
+  });
   if (!lease) throw new Error('expected to get the lease');
   return lease;
 }
@@ -30,7 +36,14 @@ describe('publishHour', () => {
     await publishHour(output, await aDayLease(ctx), tally, ctx);
     // Assert
     const manifest = parseManifest(ctx.store.objects.get(MANIFEST) ?? Buffer.alloc(0));
-    expect(manifest).toMatchObject({ instanceId: RUN_INSTANCE, partition: { dt: '2026-11-20', hour: '04' }, sourceTotalCount: 30, recordCount: 30, runId: 'run-test', files: output.files });
+    expect(manifest).toMatchObject({
+      instanceId: RUN_INSTANCE,
+      partition: { dt: '2026-11-20', hour: '04' },
+      sourceTotalCount: 30,
+      recordCount: 30,
+      runId: 'run-test',
+      files: output.files,
+    });
     expect(ctx.store.objects.has(stale)).toBe(false);
     expect(ctx.store.objects.has(output.files[0]?.key ?? '')).toBe(true);
     expect(tally.summary()).toMatchObject({ slices: 1, records: 30 });

@@ -40,7 +40,9 @@ describe('runExport (the pipeline over in-memory fakes)', () => {
       ['2026-11-20T05:00:00Z', 4, 240],
     ]);
     // Per hour: the manifest is written before the watermark moves past it.
-    const writes = run.store.calls.filter((call) => call.op === 'put' && (call.key.endsWith('_manifest.json') || call.key === stateKey(run.settings.prefix, RUN_INSTANCE)));
+    const writes = run.store.calls.filter(
+      (call) => call.op === 'put' && (call.key.endsWith('_manifest.json') || call.key === stateKey(run.settings.prefix, RUN_INSTANCE)),
+    );
     expect(writes.map((call) => (call.key.endsWith('_manifest.json') ? 'manifest' : 'watermark'))).toStrictEqual(Array(4).fill(['manifest', 'watermark']).flat());
   });
 

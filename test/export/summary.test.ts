@@ -41,7 +41,8 @@ describe('createInstanceTally', () => {
     tally.fail(new StoreFailedError({ operation: 'put', key: 'a/b', code: 'AccessDenied', httpStatus: 403, attempts: 1 }));
     expect(tally.summary()).toMatchObject({
       status: 'failed',
-      error: "STORE_FAILED: OSS put of `a/b` failed after 1 attempts: AccessDenied (HTTP 403); the export function's RAM role may lack OSS permissions: attach ram/export-function-policy.json to the export function's role",
+      error:
+        "STORE_FAILED: OSS put of `a/b` failed after 1 attempts: AccessDenied (HTTP 403); the export function's RAM role may lack OSS permissions: attach ram/export-function-policy.json to the export function's role",
     });
     const bug = createInstanceTally('i2', WINDOW);
     bug.fail(new TypeError('x is undefined'));
@@ -64,7 +65,10 @@ describe('summarizeRun', () => {
     { statuses: ['skipped', 'complete'] as const, status: 'partial' },
     { statuses: ['partial', 'failed'] as const, status: 'failed' },
   ])('is $status for $statuses', ({ statuses, status }) => {
-    const summary = summarizeRun({ runId: 'r', mode: 'incremental', format: 'jsonl', durationMs: 5, qps: 20 }, statuses.map((s) => instance(s, 2)));
+    const summary = summarizeRun(
+      { runId: 'r', mode: 'incremental', format: 'jsonl', durationMs: 5, qps: 20 },
+      statuses.map((s) => instance(s, 2)),
+    );
     expect(summary).toMatchObject({ status, qps: 20, totals: { records: 2 * statuses.length } });
   });
 });

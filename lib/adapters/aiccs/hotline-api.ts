@@ -109,7 +109,15 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
   const attempt = async (params: WireParams, { deadline, stats, limiter, signal }: QueryPageOptions): Promise<HotlinePage> => {
     if (limiter) await limiter.acquire();
     const remaining = deadline - now();
-    if (remaining < MIN_ATTEMPT_MS || signal?.aborted) throw new AiccsCallError('timeout', 'No time left for another AICCS attempt', undefined, undefined, undefined, signal?.aborted ? { cause: signal.reason } : undefined);
+    if (remaining < MIN_ATTEMPT_MS || signal?.aborted)
+      throw new AiccsCallError(
+        'timeout',
+        'No time left for another AICCS attempt',
+        undefined,
+        undefined,
+        undefined,
+        signal?.aborted ? { cause: signal.reason } : undefined,
+      );
     if (stats) stats.calls++;
     let json: unknown;
     let status: number | undefined;
@@ -173,7 +181,13 @@ function checkEnvelope(json: unknown, status: number | undefined): HotlinePage {
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success) {
     const kind = status !== undefined && status >= 500 ? 'transient' : 'bad-response';
-    throw new AiccsCallError(kind, `AICCS answered with an unexpected body (${parsed.error.issues[0]?.path.join('.') || 'envelope'}: ${parsed.error.issues[0]?.message})`, undefined, undefined, status);
+    throw new AiccsCallError(
+      kind,
+      `AICCS answered with an unexpected body (${parsed.error.issues[0]?.path.join('.') || 'envelope'}: ${parsed.error.issues[0]?.message})`,
+      undefined,
+      undefined,
+      status,
+    );
   }
   const body = parsed.data;
   const codeOk = body.Code === undefined || SUCCESS_CODES.has(body.Code);

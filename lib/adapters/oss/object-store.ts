@@ -77,12 +77,16 @@ export function ossRetryDecision(error: unknown): RetryDecision {
   const { status, code, name } = (typeof error === 'object' && error !== null ? error : {}) as OssError;
   if (typeof status === 'number' && (status >= 500 || status === 429 || status === -1 || status === -2)) return { retry: true, reason: `oss-${status}` };
   if (code === 'SlowDown' || code === 'RequestTimeout' || code === 'InternalError' || code === 'ServiceUnavailable') return { retry: true, reason: String(code) };
-  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ResponseTimeoutError|ConnectionTimeoutError|RequestError)$/.test(code)) return { retry: true, reason: code };
+  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ResponseTimeoutError|ConnectionTimeoutError|RequestError)$/.test(code))
+    return { retry: true, reason: code };
   if (typeof name === 'string' && /^(ResponseTimeoutError|ConnectionTimeoutError|RequestError|ResponseError)$/.test(name)) return { retry: true, reason: name };
   return { retry: false };
 }
 
-const normalizeEtag = (etag: unknown) => String(etag ?? '').replaceAll('"', '').toLowerCase();
+const normalizeEtag = (etag: unknown) =>
+  String(etag ?? '')
+    .replaceAll('"', '')
+    .toLowerCase();
 
 /**
  * An ObjectStore over ali-oss with the invocation's STS credentials and
@@ -102,7 +106,11 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       ? {
           stsToken: credentials.securityToken,
           // A per-invocation client: the token outlives the run, so "refreshing" returns the same triple (and keeps ali-oss from warning).
-          refreshSTSToken: async () => ({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, stsToken: credentials.securityToken ?? '' }),
+          refreshSTSToken: async () => ({
+            accessKeyId: credentials.accessKeyId,
+            accessKeySecret: credentials.accessKeySecret,
+            stsToken: credentials.securityToken ?? '',
+          }),
           refreshSTSTokenInterval: 3_600_000,
         }
       : {}),
@@ -258,9 +266,17 @@ interface RawOssClient {
   get(name: string): Promise<{ content?: Buffer | string }>;
   head(name: string): Promise<{ res?: { headers?: Record<string, string> } }>;
   delete(name: string): Promise<unknown>;
-  listV2(query: Record<string, string>, options: object): Promise<{ objects?: Array<{ name: string; size: number; etag: string }>; isTruncated?: boolean; nextContinuationToken?: string }>;
+  listV2(
+    query: Record<string, string>,
+    options: object,
+  ): Promise<{ objects?: Array<{ name: string; size: number; etag: string }>; isTruncated?: boolean; nextContinuationToken?: string }>;
   initMultipartUpload(name: string, options: object): Promise<{ uploadId: string }>;
   uploadPart(name: string, uploadId: string, partNo: number, file: Buffer, start: number, end: number, options: object): Promise<{ etag: string }>;
-  completeMultipartUpload(name: string, uploadId: string, parts: Array<{ number: number; etag: string }>, options: object): Promise<{ res?: { headers?: Record<string, string> } }>;
+  completeMultipartUpload(
+    name: string,
+    uploadId: string,
+    parts: Array<{ number: number; etag: string }>,
+    options: object,
+  ): Promise<{ res?: { headers?: Record<string, string> } }>;
   abortMultipartUpload(name: string, uploadId: string): Promise<unknown>;
 }

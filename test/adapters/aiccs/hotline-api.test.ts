@@ -41,7 +41,10 @@ describe('createPopHotlineApi over loopback', () => {
     const api = createPopHotlineApi({ endpoint: emulator.url, credentials: { ...TEST_CREDENTIALS }, timeoutMs: 30_000, maxAttempts: 3 });
     const before = emulator.stats.requests;
     const params = toWireParams({ instanceId: INSTANCE }, { pageNo: 1, pageSize: 10 }, { timeUnit: 'ms' });
-    await expect(api.queryPage(params, { deadline: Date.now() + 60_000, signal: AbortSignal.abort() })).rejects.toMatchObject({ stoppedBy: 'deadline', lastError: { kind: 'timeout' } });
+    await expect(api.queryPage(params, { deadline: Date.now() + 60_000, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      stoppedBy: 'deadline',
+      lastError: { kind: 'timeout' },
+    });
     expect(emulator.stats.requests).toBe(before);
   });
 });

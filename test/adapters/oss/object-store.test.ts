@@ -20,7 +20,14 @@ describe('createOssStore over loopback', () => {
     // Arrange: OSS answers only after 2 s
     server.setFaults({ latencyMs: 2_000 });
     const controller = new AbortController();
-    const store = createOssStore({ region: 'oss-cn-hangzhou', bucket: BUCKET, endpoint: server.url, credentials: { ...TEST_CREDENTIALS }, signal: controller.signal, maxAttempts: 5 });
+    const store = createOssStore({
+      region: 'oss-cn-hangzhou',
+      bucket: BUCKET,
+      endpoint: server.url,
+      credentials: { ...TEST_CREDENTIALS },
+      signal: controller.signal,
+      maxAttempts: 5,
+    });
     // Act
     const pending = store.get('slow/key.json').catch((error: unknown) => error);
     setImmediate(() => controller.abort());

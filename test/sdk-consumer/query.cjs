@@ -1,7 +1,7 @@
 // The same consumer as query.mjs, through require(): a CommonJS project (FC's default for Node functions).
 // Usage: node query.cjs '<json: { endpoint, functionName, credentials }>' → one JSON line on stdout.
 'use strict';
-const { createCallRecordsClient, FilterValidationError } = require('aiccs-call-records/client');
+const { createCallRecordsClient, ValidationError } = require('aiccs-call-records/client');
 
 async function main() {
   const { endpoint, functionName, credentials } = JSON.parse(process.argv[2] ?? '{}');
@@ -14,7 +14,7 @@ async function main() {
       records: response.records.length,
       callTypes: [...new Set(response.records.map((record) => record.callType))],
       totalCount: response.page.totalCount,
-      invalidFilter: rejected instanceof FilterValidationError ? rejected.name : String(rejected),
+      invalidFilter: rejected instanceof ValidationError ? rejected.name : String(rejected),
     })}\n`,
   );
 }

@@ -1,6 +1,6 @@
 // A consumer of the packed package, as another function's project would use it: plain Node, ES module, no TypeScript loader.
 // Usage: node query.mjs '<json: { endpoint, functionName, credentials }>' → one JSON line on stdout.
-import { createCallRecordsClient, FilterValidationError } from 'aiccs-call-records/client';
+import { createCallRecordsClient, ValidationError } from 'aiccs-call-records/client';
 
 const { endpoint, functionName, credentials } = JSON.parse(process.argv[2] ?? '{}');
 const client = createCallRecordsClient({ functionName, region: 'cn-hangzhou', accountId: '1234567890123456', endpoint, credentials, timeoutMs: 10_000 });
@@ -12,6 +12,6 @@ process.stdout.write(
     records: response.records.length,
     callTypes: [...new Set(response.records.map((record) => record.callType))],
     totalCount: response.page.totalCount,
-    invalidFilter: rejected instanceof FilterValidationError ? rejected.name : String(rejected),
+    invalidFilter: rejected instanceof ValidationError ? rejected.name : String(rejected),
   })}\n`,
 );

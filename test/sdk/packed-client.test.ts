@@ -110,7 +110,7 @@ describe('the packed client installed into a consumer project', () => {
     const { stdout } = await run(process.execPath, [join(consumer, script), config], { cwd: consumer, encoding: 'utf8' });
     // Assert
     const output = ConsumerOutputSchema.parse(JSON.parse(stdout));
-    expect(output).toMatchObject({ module: script.endsWith('.mjs') ? 'esm' : 'cjs', records: 3, callTypes: ['inbound'], invalidFilter: 'FilterValidationError' });
+    expect(output).toMatchObject({ module: script.endsWith('.mjs') ? 'esm' : 'cjs', records: 3, callTypes: ['inbound'], invalidFilter: 'ValidationError' });
     expect(output.totalCount).toBeGreaterThan(3);
   });
 

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { buildFunction } from '../scripts/build.mjs';
 import { BENCH_FROM, BENCH_INSTANCE } from './export-constants';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -23,17 +23,7 @@ async function exporterEntry(): Promise<string> {
   mkdirSync(bundleDir, { recursive: true });
   writeFileSync(join(bundleDir, 'package.json'), '{"type":"commonjs"}');
   exporterBundle = join(bundleDir, 'export-run.cjs');
-  await build({
-    entryPoints: [join(here, 'export-run.ts')],
-    outfile: exporterBundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    external: ['proxy-agent'],
-    logLevel: 'error',
-  });
+  await buildFunction({ entry: join(here, 'export-run.ts'), outfile: exporterBundle });
   return exporterBundle;
 }
 

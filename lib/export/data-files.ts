@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { NormalizedCallRecord } from '../records/call-record';
+import type { NormalizedCallRecord } from '../contracts/call-record';
 import { csvHeader, toCsvRow } from '../records/serialize';
-import type { ExportFormat } from './object-keys';
+import type { ExportFormat } from '../contracts/export-format';
 
 export interface FileLimits {
   /** Records per object before it rolls over. */

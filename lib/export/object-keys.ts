@@ -1,3 +1,4 @@
+import type { ExportFormat } from '../contracts/export-format';
 import type { TimeRange } from './windows';
 
 /**
@@ -5,8 +6,6 @@ import type { TimeRange } from './windows';
  * validated upstream (instance ids and the prefix use a strict character
  * set), so no key can escape its prefix.
  */
-
-export type ExportFormat = 'jsonl' | 'csv';
 
 export const FILE_EXTENSIONS: Readonly<Record<ExportFormat, string>> = { jsonl: 'jsonl.gz', csv: 'csv.gz' };
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_PAGE_NO, MAX_PAGE_SIZE, parseQueryFilter, toEpochMs, type QueryFilter } from '../records/filter';
-import { InvalidCursorError } from './cursor-errors';
+import { MAX_PAGE_NO, MAX_PAGE_SIZE, parseQueryFilter, toEpochMs, type QueryFilter } from '../contracts/query-filter';
+import { InvalidCursorError } from '../errors';
 
 /**
  * The query cursor: an opaque, compact string that carries the filter and

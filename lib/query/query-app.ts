@@ -1,17 +1,17 @@
-import { newCallStats, type HotlineSessionApi } from '../clients/aiccs';
-import type { Credentials } from '../clients/credentials';
-import type { QueryConfig } from '../config';
+import { newCallStats, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../contracts/call-record';
+import { parseQueryFilter } from '../contracts/query-filter';
+import type { Credentials } from '../credentials/credentials';
 import { AppError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
 import type { HttpApp } from '../fc/http-adapter';
 import { readJsonBody } from '../http/json-body';
 import { CONTENT_TYPES, negotiateRecordFormat } from '../http/negotiate';
 import { toProblemResponse } from '../http/problem';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
-import type { Logger } from '../log';
-import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../records/call-record';
+import type { Logger } from '../log/logger';
 import { createPhoneMasker } from '../records/phone-masking';
-import { parseQueryFilter } from '../records/filter';
 import type { Anomalies } from '../records/normalize';
+import type { QueryConfig } from './config';
 import { buildOpenApiDocument } from './openapi';
 import { planQuery } from './query-plan';
 import { runQuery, type QueryOutcome } from './run-query';
@@ -95,6 +95,7 @@ async function handleQuery(request: HttpRequest, invocation: Invocation, deps: Q
     timeUnit: deps.config.timeUnit,
     concurrency: deps.config.concurrency,
     deadline: invocation.deadline,
+    signal: invocation.signal,
     stats: metrics.stats,
     anomalies: metrics.anomalies,
     maxResponseBytes: deps.config.maxResponseBytes,

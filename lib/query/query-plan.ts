@@ -1,6 +1,5 @@
-import { InstanceNotAllowedError, ValidationError } from '../errors';
-import type { QueryFilter } from '../records/filter';
-import { InvalidCursorError } from './cursor-errors';
+import { InstanceNotAllowedError, InvalidCursorError, ValidationError } from '../errors';
+import type { QueryFilter } from '../contracts/query-filter';
 import { decodeCursor, toCursorFilter, type CursorFilter, type WalkPosition } from './cursor';
 import { startPosition, OPEN_END, type WalkWindow } from './window-walk';
 

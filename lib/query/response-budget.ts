@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import type { RecordFormat } from '../http/negotiate';
-import type { NormalizedCallRecord } from '../records/call-record';
+import type { NormalizedCallRecord } from '../contracts/call-record';
 import { csvHeader, toCsvRow } from '../records/serialize';
 
 /**

@@ -1,7 +1,9 @@
-import { toUpstreamAppError, type CallStats, type HotlinePage, type HotlineSessionApi } from '../clients/aiccs';
+import type { CallStats, HotlinePage, HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { toWireParams } from '../adapters/aiccs/wire-params';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../contracts/call-record';
+import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO } from '../contracts/query-filter';
+import { toUpstreamAppError } from '../errors';
 import type { RecordFormat } from '../http/negotiate';
-import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../records/call-record';
-import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO, toWireParams } from '../records/filter';
 import { normalizeRecords, type Anomalies } from '../records/normalize';
 import { CallBudgetExhaustedError, createCallBudget, type CallBudget } from './call-budget';
 import { encodePageCursor, encodeWalkCursor, type CursorFilter } from './cursor';
@@ -15,6 +17,8 @@ export interface RunQueryDeps {
   timeUnit: 'ms' | 's';
   concurrency: number;
   deadline: number;
+  /** Aborts the AICCS calls in flight at the deadline. */
+  signal?: AbortSignal | undefined;
   stats: CallStats;
   anomalies: Anomalies;
   /** QUERY_MAX_RESPONSE_BYTES: no body is longer, in any format. */
@@ -60,7 +64,7 @@ export async function runQuery(plan: QueryPlan, format: RecordFormat, deps: RunQ
   try {
     return plan.kind === 'walk' ? await runWalk(plan, format, calls, deps) : await runPage(plan, format, calls, deps);
   } catch (error) {
-    throw toUpstreamAppError(error, plan.filter.instanceId);
+    throw toUpstreamAppError(error, { instanceId: plan.filter.instanceId, caller: 'query' });
   }
 }
 
@@ -107,6 +111,7 @@ async function runPage(plan: Extract<QueryPlan, { kind: 'page' }>, format: Recor
   try {
     page = await deps.api.queryPage(toWireParams(filter, { pageNo, pageSize }, { timeUnit: deps.timeUnit }), {
       deadline: deps.deadline,
+      signal: deps.signal,
       stats: deps.stats,
       limiter: calls,
     });
@@ -149,7 +154,7 @@ async function runWalk(plan: Extract<QueryPlan, { kind: 'walk' }>, format: Recor
       if (range.from > 0) bounded.startTime = range.from;
       if (range.to < OPEN_END) bounded.endTime = range.to;
       const params = toWireParams(bounded, { pageNo, pageSize: WALK_PAGE_SIZE }, { timeUnit: deps.timeUnit });
-      return deps.api.queryPage(params, { deadline: deps.deadline, stats: deps.stats, limiter: calls });
+      return deps.api.queryPage(params, { deadline: deps.deadline, signal: deps.signal, stats: deps.stats, limiter: calls });
     },
     normalize: normalizerFor(filter, deps),
     calls,

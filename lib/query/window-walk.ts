@@ -1,12 +1,21 @@
-import type { HotlinePage } from '../clients/aiccs';
-import { mapBounded } from '../concurrency';
-import { isoUtc, SECOND_MS, type TimeRange } from '../export/windows';
-import type { NormalizedCallRecord } from '../records/call-record';
-import { MAX_PAGE_NO, MAX_PAGE_SIZE } from '../records/filter';
+import pMap from 'p-map';
+import type { HotlinePage } from '../adapters/aiccs/hotline-api';
+import type { NormalizedCallRecord } from '../contracts/call-record';
+import { MAX_PAGE_NO, MAX_PAGE_SIZE } from '../contracts/query-filter';
 import { CallBudgetExhaustedError, type CallBudget } from './call-budget';
 import type { RecordKey, WalkBand, WalkPosition } from './cursor';
-import { WindowTooDenseError } from './cursor-errors';
+import { WindowTooDenseError } from '../errors';
 import { recordTooLargeError, type ResponseBudget } from './response-budget';
+
+const SECOND_MS = 1_000;
+
+/** Half-open `[from, to)` in epoch ms. */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+const isoUtc = (epochMs: number) => new Date(epochMs).toISOString().replace('.000Z', 'Z');
 
 /**
  * Reads a time window completely across as many requests as it takes,
@@ -265,7 +274,7 @@ async function readRest(
   fetch: (range: TimeRange, pageNo: number) => Promise<HotlinePage>,
 ): Promise<{ records: NormalizedCallRecord[]; consistent: boolean }> {
   const pageNos = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
-  const rest = await mapBounded(pageNos, deps.concurrency, (pageNo) => fetch(range, pageNo));
+  const rest = await pMap(pageNos, (pageNo) => fetch(range, pageNo), { concurrency: deps.concurrency });
   const records = [...firstRecords];
   let consistent = true;
   for (const page of rest) {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aCallRecord, generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator, type RawCallRecord } from '../../dev/aiccs';
 import { createQueryFunction } from '../../lib/query/query-function';
-import { QueryResponseSchema } from '../../lib/query/schemas';
+import { QueryResponseSchema } from '../../lib/contracts/query-response';
 import { TEST_CREDENTIALS, aContext, anHttpEvent } from '../builders/fc';
 import { aCapturingLogger } from '../builders/log-sink';
 

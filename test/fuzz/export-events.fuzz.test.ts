@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ID_PATTERN } from '../../lib/config';
+import { INSTANCE_ID_PATTERN } from '../../lib/contracts/instance-id';
 import { ConfigError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
-import { InvalidExportEventError, parseExportEvent } from '../../lib/export/events';
+import { ValidationError } from '../../lib/errors';
+import { parseExportEvent } from '../../lib/export/events';
 import { createExportFunction } from '../../lib/export/export-function';
 import { dataFileKey, manifestKey, partitionOf, stateKey } from '../../lib/export/object-keys';
-import { silentLogger } from '../../lib/log';
+import { silentLogger } from '../../lib/log/logger';
 import { aContext } from '../builders/fc';
 import { MemoryStore } from '../fakes/memory-store';
 
@@ -54,7 +55,7 @@ const rawEvent = fc.oneof(
 );
 
 describe(`export events under ${RUNS} generated inputs`, () => {
-  it('either parses into a request or fails with InvalidExportEventError naming the problem; never anything else', () => {
+  it('either parses into a request or fails with ValidationError naming the problem; never anything else', () => {
     fc.assert(
       fc.property(rawEvent, (text) => {
         try {
@@ -66,8 +67,8 @@ describe(`export events under ${RUNS} generated inputs`, () => {
             for (const id of request.instanceIds) expect(ALLOWED).toContain(id);
           }
         } catch (error) {
-          expect(error).toBeInstanceOf(InvalidExportEventError);
-          expect((error as InvalidExportEventError).issues.length).toBeGreaterThan(0);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).issues.length).toBeGreaterThan(0);
         }
       }),
       { numRuns: RUNS },
@@ -92,7 +93,7 @@ describe(`export events under ${RUNS} generated inputs`, () => {
           valid = false;
         }
         fc.pre(!valid);
-        await expect(handler(Buffer.from(text), aContext())).rejects.toBeInstanceOf(InvalidExportEventError);
+        await expect(handler(Buffer.from(text), aContext())).rejects.toBeInstanceOf(ValidationError);
         expect(store.calls).toStrictEqual([]);
         expect(store.objects.get('aiccs-call-records/_state/instance=ccc_xp_pre-cn-a1.json')).toStrictEqual(watermark);
       }),
@@ -102,18 +103,32 @@ describe(`export events under ${RUNS} generated inputs`, () => {
 });
 
 describe('ill-formed Unicode in an export event', () => {
+  const timer = { triggerTime: '2026-11-24T01:00:00Z', triggerName: 'hourly' };
+  const backfill = { instanceId: ALLOWED[0], from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' };
+  /** An event with one ill-formed string, and the path its issue must name. */
   const illFormedEvent = fc.oneof(
-    fc.tuple(illFormed).map(([name]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: name })),
-    fc.tuple(illFormed).map(([payload]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: 'hourly', payload })),
-    fc.tuple(illFormed).map(([id]) => ({ triggerTime: '2026-11-24T01:00:00Z', triggerName: 'hourly', payload: JSON.stringify({ instanceIds: [ALLOWED[0], id] }) })),
-    fc.tuple(illFormed).map(([id]) => ({ instanceId: id, from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' })),
-    fc.tuple(illFormed).map(([run]) => ({ instanceId: ALLOWED[0], from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', parentRunId: run })),
+    illFormed.map((text) => ({ event: { ...timer, triggerTime: text }, path: 'triggerTime' })),
+    illFormed.map((text) => ({ event: { ...timer, triggerName: text }, path: 'triggerName' })),
+    illFormed.map((text) => ({ event: { ...timer, payload: text }, path: 'payload' })),
+    // JSON.stringify escapes the lone half, so the payload text is well-formed and the list item inside it is not.
+    illFormed.map((text) => ({ event: { ...timer, payload: JSON.stringify({ instanceIds: [ALLOWED[0], text] }) }, path: 'payload.instanceIds.1' })),
+    illFormed.map((text) => ({ event: { ...backfill, instanceId: text }, path: 'instanceId' })),
+    illFormed.map((text) => ({ event: { ...backfill, from: text }, path: 'from' })),
+    illFormed.map((text) => ({ event: { ...backfill, to: text }, path: 'to' })),
+    illFormed.map((text) => ({ event: { ...backfill, parentRunId: text }, path: 'parentRunId' })),
   );
 
-  it('is rejected with InvalidExportEventError, at field and list level', () => {
+  it('is rejected with a ValidationError naming the field (or list item) as ill-formed, at field and list level', () => {
     fc.assert(
-      fc.property(illFormedEvent, (event) => {
-        expect(() => parseExportEvent(Buffer.from(JSON.stringify(event)), ALLOWED)).toThrow(InvalidExportEventError);
+      fc.property(illFormedEvent, ({ event, path }) => {
+        let thrown: unknown;
+        try {
+          parseExportEvent(Buffer.from(JSON.stringify(event)), ALLOWED);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(ValidationError);
+        expect((thrown as ValidationError).issues).toContainEqual(expect.objectContaining({ path, code: 'ill_formed_unicode' }));
       }),
       { numRuns: Math.ceil(RUNS / 5) },
     );
@@ -127,7 +142,7 @@ describe('values that become OSS keys', () => {
   it('accept only prefixes and instance ids that keep every key inside the prefix', () => {
     fc.assert(
       fc.property(candidate, candidate, (prefix, instanceId) => {
-        let settings;
+        let settings: ReturnType<typeof loadExportConfig>['settings'];
         try {
           settings = loadExportConfig({
             EXPORT_INSTANCE_IDS: 'ccc_xp_pre-cn-a1',
@@ -148,6 +163,7 @@ describe('values that become OSS keys', () => {
         ]) {
           const segments = key.split('/');
           expect(segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..')).toBe(true);
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL in a key is exactly what this property rules out.
           expect(key).not.toMatch(/[\\?#\s\u0000]/);
           if (settings.prefix !== '') expect(key.startsWith(`${settings.prefix}/`)).toBe(true);
         }

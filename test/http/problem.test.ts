@@ -3,6 +3,7 @@ import {
   ConfigError,
   InstanceNotAllowedError,
   InstanceNotFoundError,
+  InvalidCursorError,
   MalformedJsonError,
   MethodNotAllowedError,
   NotAcceptableError,
@@ -14,6 +15,7 @@ import {
   UpstreamThrottledError,
   UpstreamTimeoutError,
   ValidationError,
+  WindowTooDenseError,
 } from '../../lib/errors';
 import { toProblemResponse } from '../../lib/http/problem';
 
@@ -100,6 +102,8 @@ describe('toProblemResponse', () => {
     { error: new NotAcceptableError('application/xml', ['application/json']), status: 406, code: 'NOT_ACCEPTABLE' },
     { error: new PayloadTooLargeError(65536, 70000), status: 413, code: 'PAYLOAD_TOO_LARGE' },
     { error: new UnsupportedMediaTypeError('text/plain'), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { error: new InvalidCursorError('not base64url'), status: 422, code: 'INVALID_CURSOR' },
+    { error: new WindowTooDenseError('2026-11-01T00:00:00Z', 60_000, 50_000), status: 422, code: 'WINDOW_TOO_DENSE' },
     { error: new UpstreamError('UPSTREAM_UNAVAILABLE', 't', 'd', failure), status: 502, code: 'UPSTREAM_UNAVAILABLE' },
     { error: new UpstreamTimeoutError(failure, 'slow'), status: 504, code: 'UPSTREAM_TIMEOUT' },
     { error: new ConfigError('AICCS_INSTANCE_IDS', 'is required'), status: 500, code: 'CONFIG_INVALID' },

@@ -134,6 +134,12 @@ describe('s.yaml', () => {
     expect(() => load(env)).not.toThrow();
   });
 
+  it('gives timer runs the documented look-back: 48 hours of rechecks, final 24 hours after an hour ends', () => {
+    const env = rendered.resources['export']?.props.environmentVariables ?? {};
+    expect(loadExportConfig(env).settings).toMatchObject({ recheckHours: 48, finalizeAfterHours: 24 });
+    expect(env).toMatchObject({ EXPORT_RECHECK_HOURS: '48', EXPORT_FINALIZE_AFTER_HOURS: '24' });
+  });
+
   it('keeps the HTTP trigger signed-only unless someone opts in', () => {
     const trigger = rendered.resources['query']?.props.triggers.find((candidate) => candidate.triggerType === 'http');
     expect(trigger?.triggerConfig).toMatchObject({ authType: 'function', methods: ['GET', 'POST'] });

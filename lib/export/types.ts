@@ -106,6 +106,8 @@ export interface InstanceSummary {
   retries: number;
   throttles: number;
   anomalies?: Anomalies;
+  /** Timer runs: count rechecks made, partitions replaced or finalized, due hours left for the next run. */
+  lookBack?: { checked: number; replaced: number; finalized: number; deferred: number };
   /** `CODE: detail` of the failure (describeBriefly). */
   error?: string;
 }

@@ -83,7 +83,8 @@ export async function lookBack(
 
   try {
     const recheckFrom = watermark - settings.recheckHours * HOUR_MS;
-    for (const entry of exported.filter(({ hour }) => hour.from >= recheckFrom)) {
+    // Hours this run has just published are not counted again.
+    for (const entry of exported.filter(({ hour, manifest }) => hour.from >= recheckFrom && manifest.runId !== ctx.runId)) {
       if (ctx.now() + ctx.timing.finishMarginMs >= ctx.fetchUntil.at) {
         result.deferred++;
         continue;

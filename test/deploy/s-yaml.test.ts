@@ -197,6 +197,10 @@ describe('RAM policies', () => {
     )) {
       expect(statement.Resource).toStrictEqual(['acs:oss:*:*:<BUCKET>/<PREFIX>/*']);
     }
+    // CopyObject (staging → partition) is authorized as GetObject on the source and PutObject on the target: both keys are under the prefix.
+    const objectStatement = statements.find((statement) => statement.Action.includes('oss:PutObject'));
+    expect(objectStatement?.Action).toEqual(expect.arrayContaining(['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject']));
+    expect(statements.find((statement) => statement.Action.includes('oss:GetObject'))).toBe(objectStatement);
     expect(statements.find((statement) => statement.Action.includes('oss:ListObjects'))?.Condition).toStrictEqual({ StringLike: { 'oss:Prefix': ['<PREFIX>/*'] } });
     expect(statements.find((statement) => statement.Action.includes('fc:InvokeFunction'))?.Resource).toStrictEqual([
       'acs:fc:<REGION>:<ACCOUNT_ID>:functions/aiccs-call-records-export',

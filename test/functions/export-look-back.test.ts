@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator, type RawCallRecord } from '../../dev/aiccs';
 import { startOssServer, type OssServer } from '../../dev/oss';
 import { createOssStore, type ObjectStore } from '../../lib/adapters/oss/object-store';
+import { StoreFailedError } from '../../lib/errors';
 import { ChangeFeedEntrySchema, type ChangeFeedEntry } from '../../lib/export/change-feed';
 import { createExportFunction } from '../../lib/export/export-function';
 import type { ExportSummary } from '../../lib/export/types';
@@ -51,11 +52,14 @@ function env(overrides: Record<string, string> = {}) {
 const timerEvent = () => Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly', payload: '' }));
 const exportContext = (timeoutSeconds = 900) => aContext({ function: { name: 'aiccs-export', handler: 'index.handler', memory: 1024, timeout: timeoutSeconds } });
 
-async function timerRun(now: number, options: { env?: Record<string, string>; storeFor?: (real: ObjectStore) => ObjectStore; timeoutSeconds?: number } = {}) {
+async function timerRun(
+  now: number | (() => number),
+  options: { env?: Record<string, string>; storeFor?: (real: ObjectStore) => ObjectStore; timeoutSeconds?: number } = {},
+) {
   const handler = createExportFunction({
     env: env(options.env),
     logger: silentLogger,
-    now: () => now,
+    now: typeof now === 'number' ? () => now : now,
     ...(options.storeFor
       ? {
           storeFor: (credentials, config) =>
@@ -235,6 +239,40 @@ describe('the timer looks back (real handler, real ali-oss, AICCS emulator dev h
     expect(summary.status).toBe('complete');
     expect(manifestOf('07')).toMatchObject({ revision: (before?.revision ?? 0) + 1 });
     expect(exactlyOnceDiff(readExport(oss, BUCKET, PREFIX, L).ids, expectedIds(at('2026-11-20T09:00:00Z')))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+  });
+
+  it('stops at a deadline that comes while an hour is being staged: nothing of that hour visible, its staging removed by the run itself', async () => {
+    const late = emulator.addLateRecords({ instanceId: L, hour: '2026-11-20T05:00:00Z', count: 3 });
+    let clock = at('2026-11-20T09:30:00Z');
+    const before = manifestOf('05');
+    // The upload of hour 05's new file is where the time runs out: the clock jumps past the deadline and the call fails as OSS calls do then.
+    const timingOut = (real: ObjectStore): ObjectStore => ({
+      ...real,
+      put: async (key, body, options) => {
+        if (key.includes('/_staging/') && key.includes('hour=05/part-')) {
+          await real.put(key, body, options);
+          clock += 60 * 60_000;
+          throw new StoreFailedError({ operation: 'put', key, code: 'DeadlineReached' });
+        }
+        return real.put(key, body, options);
+      },
+      get: real.get,
+      head: real.head,
+      delete: real.delete,
+      list: real.list,
+      copy: real.copy,
+    });
+
+    const summary = await timerRun(() => clock, { storeFor: timingOut });
+
+    expect(summary.instances[0]).toMatchObject({ status: 'up-to-date', lookBack: { deferred: 1 } });
+    expect(manifestOf('05')).toStrictEqual(before);
+    expect(globAndManifests().glob).toStrictEqual(globAndManifests().listed);
+    expect(stagingKeys()).toStrictEqual([]);
+    // The next run rechecks the hour again and publishes it.
+    await timerRun(at('2026-11-20T09:45:00Z'));
+    lateIds.push(...late.ids);
+    expect(manifestOf('05')?.revision).toBe((before?.revision ?? 0) + 1);
   });
 
   it('settles a crashed run once its deadline has passed: its leases expire, its copied files and staging go', async () => {

@@ -34,6 +34,16 @@ export const PartitionManifestSchema = z.object({
   files: z.array(DataFileEntrySchema),
   runId: z.string(),
   writtenAt: z.string(),
+  /**
+   * Final: the hour ended at least EXPORT_FINALIZE_AFTER_HOURS before it was read, and is not read again unless its count
+   * changes. Provisional (false) hours are read once more when old enough. Manifests from before this field read as false,
+   * so the timer finalizes them once (a read, at worst an unchanged manifest with a new revision).
+   */
+  final: z.boolean().default(false),
+  /** 1 on first publication, +1 each time the partition is replaced. Absent in older manifests: 1. */
+  revision: z.number().int().positive().default(1),
+  /** ISO 8601 UTC of the last read of the hour, or of the count check that led to this manifest. Absent in older manifests. */
+  checkedAt: z.string().optional(),
 });
 
 export type PartitionManifest = z.infer<typeof PartitionManifestSchema>;

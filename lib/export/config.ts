@@ -49,6 +49,10 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
   EXPORT_PART_SIZE_BYTES: intInRange(100 * 1024, 5 * 1024 ** 3, 8 * 1024 ** 2),
   EXPORT_MAX_REFETCHES: intInRange(0, 10, 3),
   EXPORT_LEASE_SECONDS: intInRange(30, 86_400, 900),
+  /** Timer runs count every exported hour this far behind the watermark again (one PageSize-1 request each); 0 turns it off. */
+  EXPORT_RECHECK_HOURS: intInRange(0, 24 * 31, 48),
+  /** An hour is final once it ended this long ago; until then it is provisional and read once more later. 0: final at first export. */
+  EXPORT_FINALIZE_AFTER_HOURS: intInRange(0, 24 * 31, 24),
   /** Backfills longer than this are split into day ranges and fanned out. */
   EXPORT_FANOUT_THRESHOLD_HOURS: intInRange(1, 24 * 366, 24),
   /** How many fanned-out ranges run at once; EXPORT_QPS is divided by it. */
@@ -108,6 +112,8 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
       partSizeBytes: parsed.EXPORT_PART_SIZE_BYTES,
       maxRefetches: parsed.EXPORT_MAX_REFETCHES,
       leaseSeconds: parsed.EXPORT_LEASE_SECONDS,
+      recheckHours: parsed.EXPORT_RECHECK_HOURS,
+      finalizeAfterHours: parsed.EXPORT_FINALIZE_AFTER_HOURS,
       phoneMasking,
     }),
   });

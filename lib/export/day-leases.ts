@@ -1,4 +1,4 @@
-import { acquireLease, type Lease } from './lease';
+import { acquireLease, runLeaseBounds, type Lease } from './lease';
 import { leasePrefix, partitionOf } from './object-keys';
 import type { RunContext } from './types';
 import type { TimeRange } from './windows';
@@ -10,7 +10,7 @@ export interface DayLeases {
   releaseAll(): Promise<void>;
 }
 
-export function createDayLeases(instanceId: string, ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now'>): DayLeases {
+export function createDayLeases(instanceId: string, ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'deadline'>): DayLeases {
   const held = new Map<string, Lease>();
   const releaseAll = async () => {
     for (const lease of held.values()) await lease.release();
@@ -29,7 +29,7 @@ export function createDayLeases(instanceId: string, ctx: Pick<RunContext, 'store
         store: ctx.store,
         prefix: leasePrefix(ctx.settings.prefix, instanceId, `day=${day}`),
         owner: ctx.runId,
-        durationMs: ctx.settings.leaseSeconds * 1000,
+        ...runLeaseBounds(ctx),
         now: ctx.now,
       });
       if (lease) held.set(day, lease);

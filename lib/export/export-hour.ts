@@ -5,6 +5,7 @@ import { createPhoneMasker } from '../records/phone-masking';
 import type { Anomalies } from '../records/normalize';
 import { fetchSlice, MAX_RECORDS_PER_FILTER } from './fetch-slice';
 import { OUTPUT_FORMATS } from './output-formats';
+import type { StagedFile } from './staging';
 import { storeDataFiles } from './store-files';
 import type { InstanceTally } from './summary';
 import type { RunContext } from './types';
@@ -15,6 +16,8 @@ export interface HourOutput {
   hour: TimeRange;
   format: ExportFormat;
   files: DataFileEntry[];
+  /** The new files among them, still in the run's staging folder. */
+  staged: StagedFile[];
   /** Sum over the hour's pieces of the API's TotalCount. */
   sourceTotal: number;
   records: number;
@@ -32,6 +35,7 @@ export async function fetchHour(hour: TimeRange, format: ExportFormat, tally: In
   const { settings } = ctx;
   const anomalies: Anomalies = {};
   const files: DataFileEntry[] = [];
+  const staged: StagedFile[] = [];
   const mask = createPhoneMasker(settings.phoneMasking ?? { mode: 'none' });
   const output = OUTPUT_FORMATS[format];
   const limits = { maxRecords: settings.maxObjectRecords, maxBytes: settings.maxObjectBytes };
@@ -86,7 +90,9 @@ export async function fetchHour(hour: TimeRange, format: ExportFormat, tally: In
     tally.add('pieces');
     sourceTotal += fetched.totalCount;
     records += fetched.records;
-    files.push(...(await storeDataFiles(piece, fetched.files, format, tally, ctx)));
+    const stored = await storeDataFiles(piece, fetched.files, format, tally, ctx);
+    files.push(...stored.entries);
+    staged.push(...stored.staged);
   }
-  return { hour, format, files, sourceTotal, records, anomalies };
+  return { hour, format, files, staged, sourceTotal, records, anomalies };
 }

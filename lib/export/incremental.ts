@@ -1,5 +1,6 @@
 import { toError } from '../errors';
-import { acquireLease } from './lease';
+import { acquireLease, runLeaseBounds } from './lease';
+import { lookBackHours } from './look-back';
 import { leasePrefix, stateKey } from './object-keys';
 import type { Planned } from './plan';
 import { createInstanceTally } from './summary';
@@ -20,7 +21,7 @@ export async function planIncremental(instanceId: string, ctx: RunContext): Prom
     store,
     prefix: leasePrefix(settings.prefix, instanceId, 'incremental'),
     owner: ctx.runId,
-    durationMs: settings.leaseSeconds * 1000,
+    ...runLeaseBounds(ctx),
     now,
   });
   if (!lease) {
@@ -33,23 +34,28 @@ export async function planIncremental(instanceId: string, ctx: RunContext): Prom
     const watermark = await readWatermark(store, key);
     const window = incrementalWindow({ watermark, now: now(), settleMinutes: settings.settleMinutes, lookbackHours: settings.lookbackHours });
     const tally = createInstanceTally(instanceId, window);
-    if (window.from >= window.to) {
+    // With nothing new due the run may still look back (rechecks, finalization), so it keeps the lease for that.
+    if (window.from >= window.to && lookBackHours(settings) === 0) {
       tally.stop('up-to-date');
       tally.reach(window.from);
       await lease.release();
       return { kind: 'done', summary: tally.summary() };
     }
+    let watermarkNow = window.from;
     return {
       kind: 'run',
       plan: {
         tally,
-        hours: hourlySlices(window),
+        hours: window.from < window.to ? hourlySlices(window) : [],
+        watermark: () => watermarkNow,
         async advance(hour) {
           // renew() checks the lease is still ours first: the watermark is never written by a run that lost it.
           await lease.renew();
           await writeWatermark(store, key, { instanceId, watermark: isoUtc(hour.to), updatedAt: new Date(now()).toISOString(), runId: ctx.runId });
+          watermarkNow = hour.to;
         },
         finished() {
+          if (window.from >= window.to) tally.stop('up-to-date');
           if (tally.exportedUntil === undefined) tally.reach(window.from);
         },
         close: () => lease.release(),

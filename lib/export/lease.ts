@@ -28,8 +28,23 @@ export interface LeaseOptions {
   prefix: string;
   owner: string;
   durationMs: number;
+  /** Epoch ms no generation may outlive (the run's deadline plus LEASE_MARGIN_MS): a killed run blocks nothing past it. */
+  notAfter?: number;
   now?: () => number;
 }
+
+/**
+ * How long a lease may outlive its run's deadline: the deadline keeps a
+ * reserve before FC stops the function (15 s for the export), so a run is
+ * gone by then, with room for clock skew between runs.
+ */
+export const LEASE_MARGIN_MS = 30_000;
+
+/** A lease for a run: at most `leaseSeconds`, and never past the run's deadline plus the margin. */
+export const runLeaseBounds = (ctx: { settings: { leaseSeconds: number }; deadline: number }) => ({
+  durationMs: ctx.settings.leaseSeconds * 1000,
+  notAfter: ctx.deadline + LEASE_MARGIN_MS,
+});
 
 const generationKey = (prefix: string, generation: number) => `${prefix}${String(generation).padStart(10, '0')}.json`;
 
@@ -63,12 +78,13 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease | undef
   const { store, prefix, owner } = options;
   const current = await newest(store, prefix);
   if (current?.lease && current.lease.owner !== owner && !current.lease.released && current.lease.expiresAt > now()) return undefined;
+  const expiry = () => Math.min(now() + options.durationMs, options.notAfter ?? Number.POSITIVE_INFINITY);
   let generation = (current?.generation ?? -1) + 1;
   const write = async (record: LeaseRecord, gen: number) => {
     const outcome = await store.put(generationKey(prefix, gen), Buffer.from(JSON.stringify(record)), { contentType: 'application/json', createOnly: true });
     return outcome.outcome === 'created';
   };
-  if (!(await write({ owner, expiresAt: now() + options.durationMs }, generation))) return undefined;
+  if (!(await write({ owner, expiresAt: expiry() }, generation))) return undefined;
   // Generations older than the previous one are history; keep the listing short.
   if (current && current.generation > 0) await deleteOlder(store, prefix, current.generation);
 
@@ -83,7 +99,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease | undef
     assertHeld,
     async renew() {
       await assertHeld();
-      if (!(await write({ owner, expiresAt: now() + options.durationMs }, generation + 1))) throw new LeaseLostError(prefix, 'another run renewed first');
+      if (!(await write({ owner, expiresAt: expiry() }, generation + 1))) throw new LeaseLostError(prefix, 'another run renewed first');
       generation += 1;
     },
     async release() {

@@ -13,6 +13,8 @@ export interface InstancePlan {
   readonly hours: readonly TimeRange[];
   /** Runs once an hour's manifest is durable (incremental: renew the lease, move the watermark). */
   advance(hour: TimeRange): Promise<void>;
+  /** Incremental plans: where the watermark stands now; the timer's look-back (look-back.ts) ends there. */
+  readonly watermark?: () => number;
   /** Runs when every planned hour has been handled without failure. */
   finished(): void;
   /** Lets go of what the plan holds (the instance lease); never throws. */

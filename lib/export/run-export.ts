@@ -2,12 +2,15 @@ import type { ExportFormat } from '../contracts/export-format';
 import { ExportFailedError, toError } from '../errors';
 import { signalAt } from '../flow/abort';
 import { planBackfill } from './backfill';
+import { createChangeFeed, type ChangeFeed, type ChangeReason } from './change-feed';
 import { createDayLeases, type DayLeases } from './day-leases';
 import { fetchHour } from './export-hour';
 import { planIncremental } from './incremental';
+import { lookBack } from './look-back';
 import { partitionOf } from './object-keys';
 import { createHourBudget, type InstancePlan, type Planned } from './plan';
 import { publishHour } from './publish';
+import { cleanUpStaging } from './staging';
 import { summarizeRun } from './summary';
 import type { ExportDeps, ExportRequest, ExportSummary, InstanceSummary, RunContext, Timing } from './types';
 import { isoUtc } from './windows';
@@ -28,10 +31,16 @@ export async function runExport(request: ExportRequest, deps: ExportDeps): Promi
   const started = ctx.now();
   const format = request.format ?? ctx.settings.format;
   const instances: InstanceSummary[] = [];
-  if (request.mode === 'incremental') {
-    for (const instanceId of request.instanceIds) instances.push(await exportInstance(await planIncremental(instanceId, ctx), format, ctx));
-  } else {
-    instances.push(await exportInstance({ kind: 'run', plan: planBackfill(request.instanceId, request.range) }, format, ctx));
+  // Staging left by runs that can no longer be alive (killed, crashed) is settled before this run adds its own.
+  await cleanUpStaging(ctx, { own: false });
+  try {
+    if (request.mode === 'incremental') {
+      for (const instanceId of request.instanceIds) instances.push(await exportInstance(await planIncremental(instanceId, ctx), format, 'new', ctx));
+    } else {
+      instances.push(await exportInstance({ kind: 'run', plan: planBackfill(request.instanceId, request.range) }, format, 'backfill', ctx));
+    }
+  } finally {
+    await cleanUpStaging(ctx, { own: true });
   }
   const summary = summarizeRun({ runId: ctx.runId, mode: request.mode, format, durationMs: ctx.now() - started, qps: deps.qps }, instances);
   ctx.logger.info('export finished', { summary });
@@ -59,17 +68,21 @@ function createRunContext(deps: ExportDeps): RunContext {
   };
 }
 
-async function exportInstance(planned: Planned, format: ExportFormat, ctx: RunContext): Promise<InstanceSummary> {
+async function exportInstance(planned: Planned, format: ExportFormat, reason: ChangeReason, ctx: RunContext): Promise<InstanceSummary> {
   if (planned.kind === 'done') return planned.summary;
   const { plan } = planned;
   const days = createDayLeases(plan.tally.instanceId, ctx);
+  const changes = createChangeFeed(plan.tally.instanceId, ctx);
   try {
-    await exportHours(plan, days, format, ctx);
+    await exportHours(plan, days, format, reason, changes, ctx);
+    // The look-back (timer runs only) comes after the new hours, and only when they all made it.
+    if (plan.watermark && plan.tally.status === 'complete') plan.tally.lookedBack(await lookBack(plan.watermark(), format, days, plan.tally, changes, ctx));
     plan.finished();
   } catch (error) {
     ctx.logger.error('export failed', { instance_id: plan.tally.instanceId, error: toError(error) });
     plan.tally.fail(error);
   } finally {
+    await changes.write();
     await days.releaseAll();
     await plan.close();
   }
@@ -82,7 +95,7 @@ async function exportInstance(planned: Planned, format: ExportFormat, ctx: RunCo
  * leased by another run, or when the deadline comes during an hour (that
  * hour is not published; the next run redoes it).
  */
-async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFormat, ctx: RunContext): Promise<void> {
+async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFormat, reason: ChangeReason, changes: ChangeFeed, ctx: RunContext): Promise<void> {
   const { tally, hours } = plan;
   const budget = createHourBudget(ctx);
   for (const [index, hour] of hours.entries()) {
@@ -92,7 +105,7 @@ async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFo
     const started = ctx.now();
     try {
       const output = await fetchHour(hour, format, tally, ctx);
-      await publishHour(output, lease, tally, ctx);
+      changes.record(await publishHour(output, lease, tally, ctx), reason);
     } catch (error) {
       // Attempts stop at the fetch deadline, so a failure this late is the deadline, not the upstream.
       if (ctx.now() >= ctx.fetchUntil.at)

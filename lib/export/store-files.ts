@@ -1,46 +1,46 @@
-import type { ObjectStore } from '../adapters/oss/object-store';
 import type { DataFileEntry } from '../contracts/manifest';
 import type { ExportFormat } from '../contracts/export-format';
-import { ContentMismatchError } from '../errors';
 import type { DataFile } from './data-files';
 import { dataFileKey } from './object-keys';
 import { OUTPUT_FORMATS } from './output-formats';
+import { stageFile, verifyObject, type StagedFile } from './staging';
 import type { InstanceTally } from './summary';
 import type { RunContext } from './types';
 import { isoUtc, type TimeRange } from './windows';
 
+/** A piece's manifest entries, in order, and the files among them that are new (staged, not yet in the partition). */
+export interface StoredFiles {
+  entries: DataFileEntry[];
+  staged: StagedFile[];
+}
+
 /**
- * Stores one piece's data files under content-addressed keys, create-only:
- * a rerun that produced the same bytes finds its file already there (and
- * checks it is the same), so no file a manifest lists is ever overwritten.
- * Returns the manifest entries, in order.
+ * Stores one piece's data files under content-addressed keys. A file whose
+ * key is already in the partition (same records → same bytes) is reused
+ * after checking it is the same; a new one is uploaded to the run's staging
+ * folder and becomes visible only when publishHour copies it in, just before
+ * the manifest. No file a manifest lists is ever overwritten.
  */
 export async function storeDataFiles(
   piece: TimeRange,
   files: readonly DataFile[],
   format: ExportFormat,
   tally: InstanceTally,
-  ctx: Pick<RunContext, 'store' | 'settings'>,
-): Promise<DataFileEntry[]> {
+  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'deadline' | 'logger'>,
+): Promise<StoredFiles> {
   const { store, settings } = ctx;
-  const entries: DataFileEntry[] = [];
+  const stored: StoredFiles = { entries: [], staged: [] };
   for (const [sequence, file] of files.entries()) {
     const key = dataFileKey(settings.prefix, tally.instanceId, piece, sequence, file.md5Hex, format);
-    const outcome = await store.put(key, file.body, {
-      contentType: OUTPUT_FORMATS[format].contentType,
-      createOnly: true,
-      md5Base64: file.md5Base64,
-      multipartThresholdBytes: settings.multipartThresholdBytes,
-      partSizeBytes: settings.partSizeBytes,
-    });
-    if (outcome.outcome === 'exists') {
-      await verifyExisting(store, key, file.md5Hex, file.body.length);
+    if (await store.head(key)) {
+      await verifyObject(store, key, file.md5Hex, file.body.length);
       tally.add('objectsReused');
     } else {
+      stored.staged.push(await stageFile(key, file, OUTPUT_FORMATS[format].contentType, ctx));
       tally.add('objects');
       tally.add('bytes', file.body.length);
     }
-    entries.push({
+    stored.entries.push({
       key,
       format,
       records: file.records,
@@ -51,13 +51,5 @@ export async function storeDataFiles(
       to: isoUtc(piece.to),
     });
   }
-  return entries;
-}
-
-/** @throws ContentMismatchError when the existing object is not the file this run produced */
-async function verifyExisting(store: ObjectStore, key: string, md5Hex: string, size: number): Promise<void> {
-  const head = await store.head(key);
-  // Simple uploads have the MD5 as ETag; multipart ones do not, so size must do there.
-  const matches = head !== undefined && (head.etag === md5Hex || (head.etag.includes('-') && head.size === size));
-  if (!matches) throw new ContentMismatchError(key, head?.etag, md5Hex);
+  return stored;
 }

@@ -7,6 +7,7 @@ import { newCallStats, type CallStats } from '../adapters/aiccs/hotline-api';
 import type { ExportFormat } from '../contracts/export-format';
 import { describeBriefly } from '../errors';
 import type { Anomalies } from '../records/normalize';
+import type { LookBackResult } from './look-back';
 import type { ExportRequest, ExportSummary, InstanceStatus, InstanceSummary } from './types';
 import { isoUtc, type TimeRange } from './windows';
 
@@ -22,6 +23,8 @@ export interface InstanceTally {
   reach(epochMs: number): void;
   /** Ends the instance without failure: stopped early (`partial`), nothing due, or skipped. */
   stop(status: Exclude<InstanceStatus, 'complete' | 'failed'>, reason?: string): void;
+  /** What the timer's look-back did (reported only when it did something). */
+  lookedBack(result: LookBackResult): void;
   /** Ends the instance as failed; the reason is the error's `CODE: detail`. */
   fail(error: unknown): void;
   readonly status: InstanceStatus;
@@ -37,6 +40,7 @@ export function createInstanceTally(instanceId: string, window: TimeRange): Inst
   let reason: string | undefined;
   let error: string | undefined;
   let exportedUntil: string | undefined;
+  let lookBack: LookBackResult | undefined;
   return {
     instanceId,
     calls,
@@ -54,6 +58,9 @@ export function createInstanceTally(instanceId: string, window: TimeRange): Inst
     stop(next, why) {
       status = next;
       reason = why;
+    },
+    lookedBack(result) {
+      if (result.checked + result.replaced + result.finalized + result.deferred > 0) lookBack = result;
     },
     fail(thrown) {
       status = 'failed';
@@ -76,6 +83,7 @@ export function createInstanceTally(instanceId: string, window: TimeRange): Inst
         retries: calls.retries,
         throttles: calls.throttled,
         ...(anomalies ? { anomalies } : {}),
+        ...(lookBack ? { lookBack } : {}),
         ...(error !== undefined ? { error } : {}),
       };
     },

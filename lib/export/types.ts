@@ -22,6 +22,10 @@ export interface ExportSettings {
   partSizeBytes: number;
   maxRefetches: number;
   leaseSeconds: number;
+  /** EXPORT_RECHECK_HOURS: the look-back of timer runs (0: no count rechecks). */
+  recheckHours: number;
+  /** EXPORT_FINALIZE_AFTER_HOURS: hours ending at least this long ago are published final. */
+  finalizeAfterHours: number;
   /** PHONE_MASKING for the exported records. */
   phoneMasking?: PhoneMaskingOptions;
   /** Largest TotalCount one filter may have before a slice is split (the API's depth, 50,000). */
@@ -102,6 +106,8 @@ export interface InstanceSummary {
   retries: number;
   throttles: number;
   anomalies?: Anomalies;
+  /** Timer runs: count rechecks made, partitions replaced or finalized, due hours left for the next run. */
+  lookBack?: { checked: number; replaced: number; finalized: number; deferred: number };
   /** `CODE: detail` of the failure (describeBriefly). */
   error?: string;
 }

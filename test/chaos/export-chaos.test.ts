@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom, generateCallRecords, RecordStore, startAiccsEmulator } from '../../dev/aiccs';
 import { startOssServer } from '../../dev/oss';
@@ -45,7 +46,7 @@ afterAll(() => {
 
 describe('export chaos', () => {
   it.each(seeds)(
-    'seed %i: faults everywhere, a deadline, late records, a duplicate run, responses slower than the timeout: every record exactly once',
+    'seed %i: faults everywhere, a deadline, late records (backfill and timer recheck), a duplicate run, slow responses, changed fields finalized: every record exactly once, only published files visible',
     async (seed) => {
       console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npm test -- test/chaos)`);
       report.seeds.push(seed);
@@ -175,6 +176,62 @@ describe('export chaos', () => {
         emulator.setFaults({});
         await run(backfill, 900);
         check();
+
+        // Timer runs until one completes under faults; a run skipped at a lease left behind waits for it to expire.
+        const timerUntilComplete = async (done: () => boolean) => {
+          for (let attempt = 0; !done() && attempt < 8; attempt++) {
+            const result = await run(timer, 900).catch((error: { summary?: ExportSummary }) => error.summary);
+            if (result?.instances[0]?.status === 'skipped') clock += 16 * 60_000;
+          }
+          emulator.setFaults({});
+          oss.setFaults({});
+          clock += 60_000;
+          await run(timer, 900);
+        };
+        const publishedOnly = () => {
+          // Glob readers see exactly the manifest-listed files, and no staging outlives its run.
+          expect(readExport(oss, 'cdr-export', 'chaos', INSTANCE).unlisted, `seed ${seed}`).toStrictEqual([]);
+          expect(oss.listKeys('cdr-export', 'chaos/_staging/'), `seed ${seed}`).toStrictEqual([]);
+        };
+
+        // 5. Late records in an exported hour, under faults: the next timer runs recheck the hour and export them.
+        clock = Math.max(clock, NOW + 3_600_000);
+        const late = emulator.addLateRecords({ instanceId: INSTANCE, hour: START + Math.floor(random() * 6) * 3_600_000, count: 1 + Math.floor(random() * 20) });
+        emulator.setFaults(aiccsFaults);
+        oss.setFaults(ossFaults);
+        const exportedIds = () => new Set(readExport(oss, 'cdr-export', 'chaos', INSTANCE).ids);
+        await timerUntilComplete(() => late.ids.every((id) => exportedIds().has(id)));
+        check();
+        publishedOnly();
+
+        // 6. Satisfaction collected after the calls of an hour; a day later, under faults, the timer finalizes it with the new values.
+        const changedHour = START + Math.floor(random() * 6) * 3_600_000;
+        const changed = emulator.changeRecords({ instanceId: INSTANCE, hour: changedHour, fields: { EvaluationLevel: 5, EvaluationScore: 4 } });
+        clock = Date.parse('2026-11-21T07:15:00Z');
+        emulator.setFaults(aiccsFaults);
+        oss.setFaults(ossFaults);
+        const manifests = () => readExport(oss, 'cdr-export', 'chaos', INSTANCE).manifests.filter((manifest) => Date.parse(manifest.window.to) <= END);
+        await timerUntilComplete(() => manifests().every((manifest) => manifest.final));
+        check();
+        publishedOnly();
+        expect(
+          manifests().map((manifest) => manifest.final),
+          `seed ${seed}`,
+        ).toStrictEqual(Array(6).fill(true));
+        const hourManifest = manifests().find((manifest) => Date.parse(manifest.window.from) === changedHour);
+        const rows = (hourManifest?.files ?? []).flatMap((file) =>
+          gunzipSync(oss.getObject('cdr-export', file.key)?.body ?? Buffer.alloc(0))
+            .toString('utf8')
+            .trim()
+            .split('\n')
+            .filter((line) => line !== '')
+            .map((line) => JSON.parse(line) as { id: string; evaluationLevel: number | null; evaluationScore: number | null }),
+        );
+        expect(
+          rows.filter((row) => changed.ids.includes(row.id)).every((row) => row.evaluationLevel === 5 && row.evaluationScore === 4),
+          `seed ${seed}`,
+        ).toBe(true);
+        expect(rows.filter((row) => changed.ids.includes(row.id))).toHaveLength(changed.ids.length);
         const aiccsInjected = Object.values(emulator.stats.faultsInjected).reduce((total: number, count) => total + Number(count ?? 0), 0);
         const ossInjected = Object.values(oss.stats.faults).reduce((total: number, count) => total + Number(count ?? 0), 0);
         report.faultsInjected += aiccsInjected + ossInjected;

@@ -134,6 +134,12 @@ describe('s.yaml', () => {
     expect(() => load(env)).not.toThrow();
   });
 
+  it('gives timer runs the documented look-back: 48 hours of rechecks, final 24 hours after an hour ends', () => {
+    const env = rendered.resources['export']?.props.environmentVariables ?? {};
+    expect(loadExportConfig(env).settings).toMatchObject({ recheckHours: 48, finalizeAfterHours: 24 });
+    expect(env).toMatchObject({ EXPORT_RECHECK_HOURS: '48', EXPORT_FINALIZE_AFTER_HOURS: '24' });
+  });
+
   it('keeps the HTTP trigger signed-only unless someone opts in', () => {
     const trigger = rendered.resources['query']?.props.triggers.find((candidate) => candidate.triggerType === 'http');
     expect(trigger?.triggerConfig).toMatchObject({ authType: 'function', methods: ['GET', 'POST'] });
@@ -191,6 +197,10 @@ describe('RAM policies', () => {
     )) {
       expect(statement.Resource).toStrictEqual(['acs:oss:*:*:<BUCKET>/<PREFIX>/*']);
     }
+    // CopyObject (staging → partition) is authorized as GetObject on the source and PutObject on the target: both keys are under the prefix.
+    const objectStatement = statements.find((statement) => statement.Action.includes('oss:PutObject'));
+    expect(objectStatement?.Action).toEqual(expect.arrayContaining(['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject']));
+    expect(statements.find((statement) => statement.Action.includes('oss:GetObject'))).toBe(objectStatement);
     expect(statements.find((statement) => statement.Action.includes('oss:ListObjects'))?.Condition).toStrictEqual({ StringLike: { 'oss:Prefix': ['<PREFIX>/*'] } });
     expect(statements.find((statement) => statement.Action.includes('fc:InvokeFunction'))?.Resource).toStrictEqual([
       'acs:fc:<REGION>:<ACCOUNT_ID>:functions/aiccs-call-records-export',

@@ -102,6 +102,19 @@ describe('loadExportConfig', () => {
       lookbackHours: 24,
       maxObjectRecords: 200_000,
       maxObjectBytes: 64 * 1024 ** 2,
+      recheckHours: 48,
+      finalizeAfterHours: 24,
+    });
+  });
+
+  it('reads the look-back settings, 0 included (rechecks off; every hour final at its first export)', () => {
+    expect(loadExportConfig({ ...minimal, EXPORT_RECHECK_HOURS: '0', EXPORT_FINALIZE_AFTER_HOURS: '0' }).settings).toMatchObject({
+      recheckHours: 0,
+      finalizeAfterHours: 0,
+    });
+    expect(loadExportConfig({ ...minimal, EXPORT_RECHECK_HOURS: '72', EXPORT_FINALIZE_AFTER_HOURS: '6' }).settings).toMatchObject({
+      recheckHours: 72,
+      finalizeAfterHours: 6,
     });
   });
 
@@ -121,6 +134,10 @@ describe('loadExportConfig', () => {
     { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '0' } },
     { variable: 'EXPORT_SETTLE_MINUTES', env: { ...minimal, EXPORT_SETTLE_MINUTES: '-1' } },
     { variable: 'EXPORT_FORMAT', env: { ...minimal, EXPORT_FORMAT: 'parquet' } },
+    { variable: 'EXPORT_RECHECK_HOURS', env: { ...minimal, EXPORT_RECHECK_HOURS: '-1' } },
+    { variable: 'EXPORT_RECHECK_HOURS', env: { ...minimal, EXPORT_RECHECK_HOURS: 'two days' } },
+    { variable: 'EXPORT_FINALIZE_AFTER_HOURS', env: { ...minimal, EXPORT_FINALIZE_AFTER_HOURS: '1.5' } },
+    { variable: 'EXPORT_FINALIZE_AFTER_HOURS', env: { ...minimal, EXPORT_FINALIZE_AFTER_HOURS: '100000' } },
   ])('names $variable when it is bad', ({ variable, env }) => {
     expect(() => loadExportConfig(env)).toThrow(ConfigError);
     expect(() => loadExportConfig(env)).toThrow(expect.objectContaining({ variable }));

@@ -9,7 +9,7 @@ const HOUR = { from: Date.UTC(2026, 10, 20, 4), to: Date.UTC(2026, 10, 20, 5) };
 const lines = (body: Buffer) => gunzipSync(body).toString('utf8').trim().split('\n');
 
 describe('fetchHour', () => {
-  it('stores the hour as content-addressed, create-only data files and counts what it did', async () => {
+  it('stages the hour as content-addressed, create-only data files outside every partition, and counts what it did', async () => {
     // Arrange
     const ctx = aRunContext();
     ctx.api.add(RUN_INSTANCE, HOUR.from, 75);
@@ -23,8 +23,17 @@ describe('fetchHour', () => {
     expect(file?.key).toMatch(
       /^aiccs-call-records\/instance=ccc_xp_pre-cn-stage01\/dt=2026-11-20\/hour=04\/part-20261120T040000Z-20261120T050000Z-0000-[0-9a-f]{16}\.jsonl\.gz$/,
     );
-    expect(lines(ctx.store.objects.get(file?.key ?? '') ?? Buffer.alloc(0))).toHaveLength(75);
-    expect(ctx.store.calls.filter((call) => call.op === 'put')).toHaveLength(1);
+    // Not visible yet: the partition holds nothing until publishHour copies the file in.
+    expect(ctx.store.objects.has(file?.key ?? '')).toBe(false);
+    expect(output.staged).toStrictEqual([
+      { stagedKey: file?.key.replace('aiccs-call-records/', 'aiccs-call-records/_staging/run-test/'), key: file?.key, md5Hex: file?.md5, bytes: file?.bytes },
+    ]);
+    expect(lines(ctx.store.objects.get(output.staged[0]?.stagedKey ?? '') ?? Buffer.alloc(0))).toHaveLength(75);
+    // The data file and, before it, the run's marker (when the run ends, so a later run knows when staging is abandoned).
+    expect(ctx.store.calls.filter((call) => call.op === 'put').map((call) => call.key)).toStrictEqual([
+      'aiccs-call-records/_staging/run-test/_run.json',
+      output.staged[0]?.stagedKey,
+    ]);
     expect(tally.summary()).toMatchObject({ pieces: 1, splits: 0, pages: 3, objects: 1, objectsReused: 0, records: 0 });
   });
 
@@ -56,9 +65,11 @@ describe('fetchHour', () => {
     const ctx = aRunContext();
     ctx.api.add(RUN_INSTANCE, HOUR.from, 20);
     const first = await fetchHour(HOUR, 'csv', createInstanceTally(RUN_INSTANCE, HOUR), ctx);
+    for (const file of first.staged) await ctx.store.copy(file.stagedKey, file.key);
     const again = createInstanceTally(RUN_INSTANCE, HOUR);
     expect((await fetchHour(HOUR, 'csv', again, ctx)).files).toStrictEqual(first.files);
     expect(again.summary()).toMatchObject({ objects: 0, objectsReused: 1, bytes: 0 });
+    expect((await fetchHour(HOUR, 'csv', createInstanceTally(RUN_INSTANCE, HOUR), ctx)).staged).toStrictEqual([]);
 
     ctx.store.objects.set(first.files[0]?.key ?? '', Buffer.from('tampered'));
     const failure = await fetchHour(HOUR, 'csv', createInstanceTally(RUN_INSTANCE, HOUR), ctx).catch((error: unknown) => error);
@@ -70,7 +81,7 @@ describe('fetchHour', () => {
     const ctx = aRunContext({ settings: anExportSettings({ phoneMasking: { mode: 'mask' } }) });
     ctx.api.add(RUN_INSTANCE, HOUR.from, 1);
     const output = await fetchHour(HOUR, 'jsonl', createInstanceTally(RUN_INSTANCE, HOUR), ctx);
-    const [record] = lines(ctx.store.objects.get(output.files[0]?.key ?? '') ?? Buffer.alloc(0)).map((line) => JSON.parse(line) as { callingNumber: string });
+    const [record] = lines(ctx.store.objects.get(output.staged[0]?.stagedKey ?? '') ?? Buffer.alloc(0)).map((line) => JSON.parse(line) as { callingNumber: string });
     expect(record?.callingNumber).toBe('***1773');
   });
 });

@@ -4,7 +4,7 @@ import { planIncremental } from '../../lib/export/incremental';
 import { acquireLease } from '../../lib/export/lease';
 import { leasePrefix, stateKey } from '../../lib/export/object-keys';
 import { createHourBudget } from '../../lib/export/plan';
-import { RUN_INSTANCE, aClock, aRunContext } from '../builders/export-run';
+import { RUN_INSTANCE, aClock, aRunContext, anExportSettings } from '../builders/export-run';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -85,9 +85,9 @@ describe('planIncremental', () => {
     });
   });
 
-  it('reports an instance whose watermark is at the settle point as up to date, and lets its lease go', async () => {
+  it('reports an instance whose watermark is at the settle point as up to date, and lets its lease go (no look-back configured)', async () => {
     const clock = aClock(t('2026-11-20T06:15:00Z'));
-    const ctx = aRunContext({ now: clock.now });
+    const ctx = aRunContext({ now: clock.now, settings: anExportSettings({ recheckHours: 0, finalizeAfterHours: 0 }) });
     const state = { instanceId: RUN_INSTANCE, watermark: '2026-11-20T06:00:00Z', updatedAt: '2026-11-20T06:01:00Z', runId: 'earlier' };
     ctx.store.objects.set(stateKey(ctx.settings.prefix, RUN_INSTANCE), Buffer.from(JSON.stringify(state)));
     expect(await planIncremental(RUN_INSTANCE, ctx)).toMatchObject({ kind: 'done', summary: { status: 'up-to-date', exportedUntil: '2026-11-20T06:00:00Z' } });
@@ -100,6 +100,19 @@ describe('planIncremental', () => {
         now: clock.now,
       }),
     ).toBeDefined();
+  });
+
+  it('keeps an up-to-date instance for the look-back: no new hours, the watermark where it stands, up to date when finished', async () => {
+    const ctx = aRunContext({ now: aClock(t('2026-11-20T06:15:00Z')).now });
+    const state = { instanceId: RUN_INSTANCE, watermark: '2026-11-20T06:00:00Z', updatedAt: '2026-11-20T06:01:00Z', runId: 'earlier' };
+    ctx.store.objects.set(stateKey(ctx.settings.prefix, RUN_INSTANCE), Buffer.from(JSON.stringify(state)));
+    const planned = await planIncremental(RUN_INSTANCE, ctx);
+    if (planned.kind !== 'run') throw new Error(`expected a run, got ${planned.summary.status}`);
+    expect(planned.plan.hours).toStrictEqual([]);
+    expect(planned.plan.watermark?.()).toBe(t('2026-11-20T06:00:00Z'));
+    planned.plan.finished();
+    await planned.plan.close();
+    expect(planned.plan.tally.summary()).toMatchObject({ status: 'up-to-date', exportedUntil: '2026-11-20T06:00:00Z' });
   });
 
   it('fails the instance with CORRUPT_STATE on a damaged watermark, never restarting silently', async () => {

@@ -42,6 +42,16 @@ export class MemoryStore implements ObjectStore {
     this.objects.delete(key);
   }
 
+  async copy(sourceKey: string, targetKey: string): Promise<PutOutcome> {
+    this.check('copy', targetKey);
+    const source = this.objects.get(sourceKey);
+    if (!source) throw Object.assign(new Error(`NoSuchKey: ${sourceKey}`), { status: 404, code: 'NoSuchKey' });
+    const existing = this.objects.get(targetKey);
+    if (existing) return { outcome: 'exists', etag: md5(existing) };
+    this.objects.set(targetKey, Buffer.from(source));
+    return { outcome: 'created', etag: md5(source) };
+  }
+
   async list(prefix: string): Promise<StoredObject[]> {
     this.check('list', prefix);
     return [...this.objects.entries()]

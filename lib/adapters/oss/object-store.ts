@@ -36,6 +36,11 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer | undefined>;
   head(key: string): Promise<{ etag: string; size: number } | undefined>;
   delete(key: string): Promise<void>;
+  /**
+   * Server-side copy within the bucket (CopyObject), create-only: `exists` when the target is already there.
+   * `etag` is the target's (the source's MD5 for a simple upload).
+   */
+  copy(sourceKey: string, targetKey: string): Promise<PutOutcome>;
   /** Every object under `prefix` (ListObjectsV2, all pages). */
   list(prefix: string): Promise<StoredObject[]>;
 }
@@ -241,6 +246,18 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     async delete(key) {
       await retrying('delete', key, () => raw.delete(key));
     },
+    async copy(sourceKey, targetKey) {
+      const result = await retrying('copy', targetKey, async () => {
+        try {
+          return await raw.copy(targetKey, sourceKey, { headers: { 'x-oss-forbid-overwrite': 'true' } });
+        } catch (error) {
+          if (isAlreadyExists(error)) return undefined;
+          throw error;
+        }
+      });
+      if (result === undefined) return existing(targetKey);
+      return { outcome: 'created', etag: normalizeEtag(result.data?.etag ?? result.res?.headers?.['etag']) };
+    },
     async list(prefix) {
       const objects: StoredObject[] = [];
       let token: string | undefined;
@@ -266,6 +283,7 @@ interface RawOssClient {
   get(name: string): Promise<{ content?: Buffer | string }>;
   head(name: string): Promise<{ res?: { headers?: Record<string, string> } }>;
   delete(name: string): Promise<unknown>;
+  copy(name: string, sourceName: string, options: object): Promise<{ data?: { etag?: string }; res?: { headers?: Record<string, string> } }>;
   listV2(
     query: Record<string, string>,
     options: object,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INSTANCE_ID_PATTERN } from '../config';
 import type { FieldIssue } from '../errors';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/object-keys';
 import type { QueryResponse } from '../query/schemas';
 import { MAX_PAGE_NO, MAX_PAGE_SIZE, QueryFilterSchema } from '../records/filter';
 import { resolveCredentialSource, type ClientCredentialsInput } from './credential-source';
@@ -41,7 +42,7 @@ export interface ExportRangeInput {
   from: string | Date;
   /** Exclusive end. */
   to: string | Date;
-  format?: 'jsonl' | 'csv';
+  format?: ExportFormat;
   /** Set by the export function when it fans a backfill out: the range then runs with its share of EXPORT_QPS. */
   parentRunId?: string;
 }
@@ -73,7 +74,7 @@ const ExportRangeSchema = z
     instanceId: z.string().regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id' }),
     from: isoWithOffset,
     to: isoWithOffset,
-    format: z.enum(['jsonl', 'csv']).optional(),
+    format: z.enum(EXPORT_FORMATS).optional(),
     parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
   })
   .refine((range) => Date.parse(range.to) > Date.parse(range.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });

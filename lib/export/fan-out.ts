@@ -1,3 +1,4 @@
+import type { ExportFormat } from './object-keys';
 import { HOUR_MS, isoUtc, type TimeRange } from './windows';
 
 /** A backfill range as a child invocation receives it. Tiny: FC's async payload limit is 128 KB. */
@@ -5,7 +6,7 @@ export interface BackfillPayload {
   instanceId: string;
   from: string;
   to: string;
-  format?: 'jsonl' | 'csv';
+  format?: ExportFormat;
   /** Set on fanned-out children: they run with EXPORT_QPS ÷ EXPORT_FANOUT_PARALLELISM. */
   parentRunId?: string;
 }
@@ -32,7 +33,7 @@ export function fanOutRanges(range: TimeRange, maxHours: number): TimeRange[] {
   return ranges;
 }
 
-export const toPayload = (instanceId: string, range: TimeRange, format: 'jsonl' | 'csv' | undefined, parentRunId: string): BackfillPayload => ({
+export const toPayload = (instanceId: string, range: TimeRange, format: ExportFormat | undefined, parentRunId: string): BackfillPayload => ({
   instanceId,
   from: isoUtc(range.from),
   to: isoUtc(range.to),

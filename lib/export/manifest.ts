@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { RECORD_SCHEMA_VERSION } from '../records/call-record';
+import { EXPORT_FORMATS } from './object-keys';
 
 export const MANIFEST_VERSION = 1;
 
 const DataFileEntrySchema = z.object({
   key: z.string(),
-  format: z.enum(['jsonl', 'csv']),
+  format: z.enum(EXPORT_FORMATS),
   records: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative().describe('Compressed size'),
   uncompressedBytes: z.number().int().nonnegative(),

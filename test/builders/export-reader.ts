@@ -46,11 +46,11 @@ export function readExport(server: OssServer, bucket: string, prefix: string, in
   return { manifests, ids, unlisted };
 }
 
-/** The id column of our CSV (second column; ids never contain commas or quotes). */
+/** The id column of our CSV (second column, quoted; instance ids and ids never contain commas or quotes). */
 function csvIds(text: string): string[] {
   const lines = text.split('\r\n').filter(Boolean);
   if (!lines[0]?.startsWith('instanceId,id,')) throw new Error('CSV header missing');
-  return lines.slice(1).map((line) => line.split(',')[1] ?? '');
+  return lines.slice(1).map((line) => (line.split(',')[1] ?? '').replace(/^"(.*)"$/, '$1'));
 }
 
 /** Epoch ms of a wire CreateTime (UTC+08:00). */

@@ -15,7 +15,7 @@ import type { DataFile, FileLimits } from '../data-files';
  * - strings: BYTE_ARRAY, STRING logical type (UTF8 converted type for older readers);
  * - times: INT64 TIMESTAMP(isAdjustedToUTC = true, MILLIS), i.e. instants (the offsets in
  *   the JSON records are display only, the instant is what is compared and stored);
- * - the five numeric fields: INT64 (BIGINT in every DDL);
+ * - the five numeric fields: INT64, unannotated (signed 64-bit; BIGINT in every DDL);
  * - SNAPPY pages, which MaxCompute, Hologres, Spark, Hive, DLF and DuckDB all read;
  * - key-value metadata naming the record schema version.
  */
@@ -36,7 +36,9 @@ function schemaElement(column: RecordColumn): SchemaElement {
     case 'timestamp':
       return { name, repetition_type: 'OPTIONAL', type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } };
     case 'integer':
-      return { name, repetition_type: 'OPTIONAL', type: 'INT64', logical_type: { type: 'INTEGER', bitWidth: 64, isSigned: true } };
+      // Plain INT64 is a signed 64-bit integer by definition. No INTEGER(64, true) annotation: hyparquet-writer 0.17 writes its
+      // bitWidth as a Thrift i32 where the format says i8, and DuckDB then rejects the whole footer (TProtocolException).
+      return { name, repetition_type: 'OPTIONAL', type: 'INT64' };
   }
 }
 

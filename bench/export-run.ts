@@ -10,6 +10,7 @@ import { DEMO_CREDENTIALS } from '../dev/aiccs';
 import { createPopHotlineApi } from '../lib/clients/aiccs';
 import { createOssStore } from '../lib/clients/oss';
 import { loadExportConfig } from '../lib/export/config';
+import type { ExportFormat } from '../lib/export/object-keys';
 import { runExport } from '../lib/export/run-export';
 import { silentLogger } from '../lib/log';
 import { createRateLimiter } from '../lib/rate-limiter';
@@ -17,7 +18,7 @@ import { createRateLimiter } from '../lib/rate-limiter';
 // A function, not top-level await: this file is also bundled as CommonJS.
 async function main() {
   const { values } = parseArgs({
-    options: { aiccs: { type: 'string' }, oss: { type: 'string' }, instance: { type: 'string' }, from: { type: 'string' }, hours: { type: 'string' }, qps: { type: 'string' }, concurrency: { type: 'string' } },
+    options: { aiccs: { type: 'string' }, oss: { type: 'string' }, instance: { type: 'string' }, from: { type: 'string' }, hours: { type: 'string' }, format: { type: 'string' }, qps: { type: 'string' }, concurrency: { type: 'string' } },
   });
   const from = Number(values.from);
   const hours = Number(values.hours ?? 24);
@@ -28,7 +29,7 @@ async function main() {
     maxHeapUsedMb = Math.max(maxHeapUsedMb, process.memoryUsage().heapUsed / 1048576);
   }, 50);
   const summary = await runExport(
-    { mode: 'backfill', instanceId: String(values.instance), range: { from, to: from + hours * 3_600_000 } },
+    { mode: 'backfill', instanceId: String(values.instance), range: { from, to: from + hours * 3_600_000 }, ...(values.format ? { format: values.format as ExportFormat } : {}) },
     {
       api: createPopHotlineApi({ endpoint: String(values.aiccs), credentials: { ...DEMO_CREDENTIALS }, timeoutMs: 30_000, maxAttempts: 4 }),
       store: createOssStore({ region: 'oss-cn-hangzhou', bucket: 'cdr-export', endpoint: values.oss, credentials: { ...DEMO_CREDENTIALS } }),

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
+import type { ExportFormat } from '../lib/export/object-keys';
 import { BENCH_FROM, BENCH_INSTANCE } from './export-constants';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -52,10 +53,15 @@ interface RunResult {
 /** The heap cap s.yaml sets for the export function (NODE_OPTIONS). */
 export const EXPORT_HEAP_FLAGS = ['--max-old-space-size=96'];
 
-async function runExporter(servers: Servers, hours: number, qps: number, concurrency: number, nodeFlags: string[] = []): Promise<RunResult> {
+async function runExporter(servers: Servers, hours: number, qps: number, concurrency: number, nodeFlags: string[] = [], format?: ExportFormat): Promise<RunResult> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags, await exporterEntry(), '--aiccs', servers.aiccsUrl, '--oss', servers.ossUrl, '--instance', BENCH_INSTANCE, '--from', String(BENCH_FROM), '--hours', String(hours), '--qps', String(qps), '--concurrency', String(concurrency)],
+    [
+      ...nodeFlags,
+      await exporterEntry(),
+      ...['--aiccs', servers.aiccsUrl, '--oss', servers.ossUrl, '--instance', BENCH_INSTANCE, '--from', String(BENCH_FROM), '--hours', String(hours), '--qps', String(qps), '--concurrency', String(concurrency)],
+      ...(format ? ['--format', format] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = await new Promise<string>((resolve, reject) => {
@@ -108,4 +114,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const run of m) console.log(`| ${fmt(run.size)} | ${run.hours} (${fmt(run.size / run.hours)}) | ${run.heap} | ${fmt(run.pages)} | ${fmt(run.elapsedMs / 1000, 1)} s | ${fmt(run.size / (run.elapsedMs / 1000))} | ${fmt(run.maxHeapUsedMb, 1)} MB | **${fmt(run.maxRssMb, 1)} MB** |`);
   const [small, , large] = m;
   if (small && large) console.log(`\n1M ÷ 100k peak RSS at the same density: **${fmt(large.maxRssMb / small.maxRssMb, 2)}×** (target ≤ 1.3×; absolute target ≤ 256 MB)`);
+}
+
+/** Peak RSS of a Parquet export (column buffers and row groups instead of a gzip stream), production heap cap only. */
+export async function benchExportMemoryParquet(runs: Array<{ size: number; hours: number }> = [{ size: 100_000, hours: 10 }, { size: 1_000_000, hours: 24 }]) {
+  const results: Array<RunResult & { size: number; hours: number; heap: string; format: ExportFormat }> = [];
+  for (const { size, hours } of runs) {
+    const servers = await startServers(size, hours, 0);
+    try {
+      results.push({ size, hours, heap: EXPORT_HEAP_FLAGS.join(' '), format: 'parquet', ...(await runExporter(servers, hours, 10_000, 8, EXPORT_HEAP_FLAGS, 'parquet')) });
+    } finally {
+      servers.stop();
+    }
+  }
+  return results;
 }

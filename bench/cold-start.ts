@@ -20,17 +20,28 @@ const out = join(root, '.tmp', 'cold-start');
 export async function benchColdStart(runs = 15) {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}');
-  const common = { entryPoints: [join(root, 'functions', 'query', 'index.ts')], bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'error' as const };
+  const common = {
+    entryPoints: [join(root, 'functions', 'query', 'index.ts')],
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    logLevel: 'error' as const,
+  };
   await build({ ...common, outfile: join(out, 'bundled.js'), minify: true, external: ['proxy-agent'] });
   // Our code in one file, every package required from node_modules at run time.
   await build({ ...common, outfile: join(root, '.tmp', 'cold-start-unbundled.cjs'), packages: 'external' });
   const emulator = await startAiccsEmulator({ store: createDemoStore(Date.UTC(2026, 10, 24)), credentials: [{ ...DEMO_CREDENTIALS }], qps: 100_000 });
   try {
-    const variants = { bundle: join(out, 'bundled.js'), 'node_modules': join(root, '.tmp', 'cold-start-unbundled.cjs') };
+    const variants = { bundle: join(out, 'bundled.js'), node_modules: join(root, '.tmp', 'cold-start-unbundled.cjs') };
     const samples: Record<string, Array<{ require: number; firstRequest: number; total: number }>> = { bundle: [], node_modules: [] };
     for (let i = 0; i < runs; i++) {
       for (const [name, file] of Object.entries(variants)) {
-        const { stdout } = await run(process.execPath, [join(root, 'bench', 'cold-start-child.cjs'), file, emulator.url, DEMO_INSTANCE_ID, JSON.stringify(DEMO_CREDENTIALS)], { encoding: 'utf8' });
+        const { stdout } = await run(
+          process.execPath,
+          [join(root, 'bench', 'cold-start-child.cjs'), file, emulator.url, DEMO_INSTANCE_ID, JSON.stringify(DEMO_CREDENTIALS)],
+          { encoding: 'utf8' },
+        );
         const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; require: number; firstRequest: number; total: number };
         if (result.status !== 200) throw new Error(`${name}: first request answered ${result.status}`);
         samples[name]?.push(result);
@@ -38,7 +49,20 @@ export async function benchColdStart(runs = 15) {
     }
     const summary = (name: string) => {
       const list = samples[name] ?? [];
-      return { require: percentile(list.map((s) => s.require), 50), firstRequest: percentile(list.map((s) => s.firstRequest), 50), total: percentile(list.map((s) => s.total), 50) };
+      return {
+        require: percentile(
+          list.map((s) => s.require),
+          50,
+        ),
+        firstRequest: percentile(
+          list.map((s) => s.firstRequest),
+          50,
+        ),
+        total: percentile(
+          list.map((s) => s.total),
+          50,
+        ),
+      };
     };
     return { runs, bundle: summary('bundle'), nodeModules: summary('node_modules') };
   } finally {
@@ -53,5 +77,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('| variant | require | first request | process start → first response |\n|---|---|---|---|');
   console.log(`| esbuild bundle (dist/query) | ${f(r.bundle.require)} | ${f(r.bundle.firstRequest)} | **${f(r.bundle.total)}** |`);
   console.log(`| same code, packages from node_modules | ${f(r.nodeModules.require)} | ${f(r.nodeModules.firstRequest)} | **${f(r.nodeModules.total)}** |`);
-  console.log(`| **bundle ÷ node_modules (require)** | **${(r.bundle.require / r.nodeModules.require).toFixed(2)}×** | | ${(r.bundle.total / r.nodeModules.total).toFixed(2)}× |`);
+  console.log(
+    `| **bundle ÷ node_modules (require)** | **${(r.bundle.require / r.nodeModules.require).toFixed(2)}×** | | ${(r.bundle.total / r.nodeModules.total).toFixed(2)}× |`,
+  );
 }

@@ -18,18 +18,38 @@ import { createRateLimiter } from '../lib/rate-limiter';
 // A function, not top-level await: this file is also bundled as CommonJS.
 async function main() {
   const { values } = parseArgs({
-    options: { aiccs: { type: 'string' }, oss: { type: 'string' }, instance: { type: 'string' }, from: { type: 'string' }, hours: { type: 'string' }, format: { type: 'string' }, qps: { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      aiccs: { type: 'string' },
+      oss: { type: 'string' },
+      instance: { type: 'string' },
+      from: { type: 'string' },
+      hours: { type: 'string' },
+      format: { type: 'string' },
+      qps: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
   });
   const from = Number(values.from);
   const hours = Number(values.hours ?? 24);
-  const config = loadExportConfig({ EXPORT_INSTANCE_IDS: values.instance, OSS_REGION: 'oss-cn-hangzhou', OSS_BUCKET: 'cdr-export', OSS_ENDPOINT: values.oss, EXPORT_QPS: '80' });
+  const config = loadExportConfig({
+    EXPORT_INSTANCE_IDS: values.instance,
+    OSS_REGION: 'oss-cn-hangzhou',
+    OSS_BUCKET: 'cdr-export',
+    OSS_ENDPOINT: values.oss,
+    EXPORT_QPS: '80',
+  });
   const started = performance.now();
   let maxHeapUsedMb = 0;
   const sampler = setInterval(() => {
     maxHeapUsedMb = Math.max(maxHeapUsedMb, process.memoryUsage().heapUsed / 1048576);
   }, 50);
   const summary = await runExport(
-    { mode: 'backfill', instanceId: String(values.instance), range: { from, to: from + hours * 3_600_000 }, ...(values.format ? { format: values.format as ExportFormat } : {}) },
+    {
+      mode: 'backfill',
+      instanceId: String(values.instance),
+      range: { from, to: from + hours * 3_600_000 },
+      ...(values.format ? { format: values.format as ExportFormat } : {}),
+    },
     {
       api: createPopHotlineApi({ endpoint: String(values.aiccs), credentials: { ...DEMO_CREDENTIALS }, timeoutMs: 30_000, maxAttempts: 4 }),
       store: createOssStore({ region: 'oss-cn-hangzhou', bucket: 'cdr-export', endpoint: values.oss, credentials: { ...DEMO_CREDENTIALS } }),

@@ -24,7 +24,17 @@ async function exporterEntry(): Promise<string> {
   mkdirSync(bundleDir, { recursive: true });
   writeFileSync(join(bundleDir, 'package.json'), '{"type":"commonjs"}');
   exporterBundle = join(bundleDir, 'export-run.cjs');
-  await build({ entryPoints: [join(here, 'export-run.ts')], outfile: exporterBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['proxy-agent'], logLevel: 'error' });
+  await build({
+    entryPoints: [join(here, 'export-run.ts')],
+    outfile: exporterBundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    external: ['proxy-agent'],
+    logLevel: 'error',
+  });
   return exporterBundle;
 }
 
@@ -36,7 +46,11 @@ interface Servers {
 }
 
 async function startServers(records: number, hours: number, latencyMs: number): Promise<Servers> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', `${here}export-servers.ts`, '--records', String(records), '--hours', String(hours), '--latency', String(latencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--max-old-space-size=4096', `${here}export-servers.ts`, '--records', String(records), '--hours', String(hours), '--latency', String(latencyMs)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
   return { ...(JSON.parse(line) as Omit<Servers, 'stop'>), stop: () => child.stdin.end() };
 }
@@ -59,7 +73,22 @@ async function runExporter(servers: Servers, hours: number, qps: number, concurr
     [
       ...nodeFlags,
       await exporterEntry(),
-      ...['--aiccs', servers.aiccsUrl, '--oss', servers.ossUrl, '--instance', BENCH_INSTANCE, '--from', String(BENCH_FROM), '--hours', String(hours), '--qps', String(qps), '--concurrency', String(concurrency)],
+      ...[
+        '--aiccs',
+        servers.aiccsUrl,
+        '--oss',
+        servers.ossUrl,
+        '--instance',
+        BENCH_INSTANCE,
+        '--from',
+        String(BENCH_FROM),
+        '--hours',
+        String(hours),
+        '--qps',
+        String(qps),
+        '--concurrency',
+        String(concurrency),
+      ],
       ...(format ? ['--format', format] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -85,7 +114,14 @@ export async function benchExportThroughput(qps = 40, records = 12_000, hours = 
 }
 
 /** Memory against the window: the same density (records per hour), 10× the hours. Plus 1M in a day, and hours of 50,000 records (the most one filter reaches). */
-export async function benchExportMemory(runs: Array<{ size: number; hours: number }> = [{ size: 100_000, hours: 10 }, { size: 1_000_000, hours: 100 }, { size: 1_000_000, hours: 24 }, { size: 200_000, hours: 4 }]) {
+export async function benchExportMemory(
+  runs: Array<{ size: number; hours: number }> = [
+    { size: 100_000, hours: 10 },
+    { size: 1_000_000, hours: 100 },
+    { size: 1_000_000, hours: 24 },
+    { size: 200_000, hours: 4 },
+  ],
+) {
   const results: Array<RunResult & { size: number; hours: number; heap: string }> = [];
   for (const { size, hours } of runs) {
     const servers = await startServers(size, hours, 0);
@@ -105,24 +141,40 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const t = await benchExportThroughput();
   console.log(`### Export throughput (emulator latency 50 ms, EXPORT_QPS ${t.qps}, ceiling ${fmt(t.ceiling)} records/s, ${fmt(t.records)} records)\n`);
   console.log('| exporter | records/s | ÷ ceiling | elapsed |\n|---|---|---|---|');
-  console.log(`| pipelined (8 pages in flight, shared limiter) | ${fmt(t.pipelined.rate)} | **${fmt(t.pipelined.rate / t.ceiling, 2)}** (target ≥ 0.9) | ${fmt(t.pipelined.elapsedMs / 1000, 1)} s |`);
+  console.log(
+    `| pipelined (8 pages in flight, shared limiter) | ${fmt(t.pipelined.rate)} | **${fmt(t.pipelined.rate / t.ceiling, 2)}** (target ≥ 0.9) | ${fmt(t.pipelined.elapsedMs / 1000, 1)} s |`,
+  );
   console.log(`| one page at a time | ${fmt(t.sequential.rate)} | ${fmt(t.sequential.rate / t.ceiling, 2)} | ${fmt(t.sequential.elapsedMs / 1000, 1)} s |`);
   console.log(`| **ratio pipelined ÷ one-at-a-time** | **${fmt(t.pipelined.rate / t.sequential.rate, 2)}×** | | |\n`);
   const m = await benchExportMemory();
   console.log('### Exporter peak RSS (fresh process each; emulator and OSS server in another process)\n');
   console.log('| records | hours (records/hour) | heap | pages | elapsed | records/s | peak heap used | peak RSS |\n|---|---|---|---|---|---|---|---|');
-  for (const run of m) console.log(`| ${fmt(run.size)} | ${run.hours} (${fmt(run.size / run.hours)}) | ${run.heap} | ${fmt(run.pages)} | ${fmt(run.elapsedMs / 1000, 1)} s | ${fmt(run.size / (run.elapsedMs / 1000))} | ${fmt(run.maxHeapUsedMb, 1)} MB | **${fmt(run.maxRssMb, 1)} MB** |`);
+  for (const run of m)
+    console.log(
+      `| ${fmt(run.size)} | ${run.hours} (${fmt(run.size / run.hours)}) | ${run.heap} | ${fmt(run.pages)} | ${fmt(run.elapsedMs / 1000, 1)} s | ${fmt(run.size / (run.elapsedMs / 1000))} | ${fmt(run.maxHeapUsedMb, 1)} MB | **${fmt(run.maxRssMb, 1)} MB** |`,
+    );
   const [small, , large] = m;
   if (small && large) console.log(`\n1M ÷ 100k peak RSS at the same density: **${fmt(large.maxRssMb / small.maxRssMb, 2)}×** (target ≤ 1.3×; absolute target ≤ 256 MB)`);
 }
 
 /** Peak RSS of a Parquet export (column buffers and row groups instead of a gzip stream), production heap cap only. */
-export async function benchExportMemoryParquet(runs: Array<{ size: number; hours: number }> = [{ size: 100_000, hours: 10 }, { size: 1_000_000, hours: 24 }]) {
+export async function benchExportMemoryParquet(
+  runs: Array<{ size: number; hours: number }> = [
+    { size: 100_000, hours: 10 },
+    { size: 1_000_000, hours: 24 },
+  ],
+) {
   const results: Array<RunResult & { size: number; hours: number; heap: string; format: ExportFormat }> = [];
   for (const { size, hours } of runs) {
     const servers = await startServers(size, hours, 0);
     try {
-      results.push({ size, hours, heap: EXPORT_HEAP_FLAGS.join(' '), format: 'parquet', ...(await runExporter(servers, hours, 10_000, 8, EXPORT_HEAP_FLAGS, 'parquet')) });
+      results.push({
+        size,
+        hours,
+        heap: EXPORT_HEAP_FLAGS.join(' '),
+        format: 'parquet',
+        ...(await runExporter(servers, hours, 10_000, 8, EXPORT_HEAP_FLAGS, 'parquet')),
+      });
     } finally {
       servers.stop();
     }

@@ -137,7 +137,14 @@ export async function benchLoad(seconds = Number(process.env['LOAD_SECONDS'] ?? 
         child.stdin.end();
         return JSON.parse(await statsLine) as { requests: number; ok: number; throttled: number; errorsByCode: Record<string, number> };
       })(),
-      liveHeap: heapSamples.length > 1 ? { first: heapSamples[Math.min(5, heapSamples.length - 1)]?.y ?? 0, last: heapSamples.at(-1)?.y ?? 0, slopeMbPerMin: slope(heapSamples.filter((point) => point.x >= 5)) * 60 } : undefined,
+      liveHeap:
+        heapSamples.length > 1
+          ? {
+              first: heapSamples[Math.min(5, heapSamples.length - 1)]?.y ?? 0,
+              last: heapSamples.at(-1)?.y ?? 0,
+              slopeMbPerMin: slope(heapSamples.filter((point) => point.x >= 5)) * 60,
+            }
+          : undefined,
     };
   } finally {
     await gateway.close();

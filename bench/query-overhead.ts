@@ -24,7 +24,9 @@ export async function benchQueryOverhead(iterations = Number(process.env['BENCH_
 
     const runBare = async () => {
       const started = performance.now();
-      const body = (await bare.request('HotlineSessionQuery', { InstanceId: DEMO_INSTANCE_ID, PageNo: 1, PageSize: 50 }, { method: 'POST', timeout: 10_000 })) as { Data: { CallDetailRecord: unknown[] } };
+      const body = (await bare.request('HotlineSessionQuery', { InstanceId: DEMO_INSTANCE_ID, PageNo: 1, PageSize: 50 }, { method: 'POST', timeout: 10_000 })) as {
+        Data: { CallDetailRecord: unknown[] };
+      };
       if (body.Data.CallDetailRecord.length !== 50) throw new Error('expected a 50-record page');
       return performance.now() - started;
     };

@@ -54,7 +54,12 @@ async function main() {
   };
   const timer = setInterval(draw, 250);
 
-  const invoker = createFc3Invoker({ endpoint: new URL(stack.gatewayUrl), credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 3_600_000 });
+  const invoker = createFc3Invoker({
+    endpoint: new URL(stack.gatewayUrl),
+    credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }),
+    qualifier: 'LATEST',
+    timeoutMs: 3_600_000,
+  });
   const payload = { instanceId, from: values.from, to: values.to, ...(values.format ? { format: values.format } : {}) };
   const result = await invoker.invoke('aiccs-export', Buffer.from(JSON.stringify(payload)), { async: false });
   const body = JSON.parse(result.body.toString('utf8') || '{}') as { mode?: string; dispatched?: unknown[]; errorMessage?: string };

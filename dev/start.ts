@@ -28,7 +28,12 @@ async function main() {
 
   const instanceIds = [DEMO_INSTANCE_ID, SECOND_INSTANCE_ID];
   const emulator = await startAiccsEmulator({ port: emulatorPort, store: createDemoStore(), credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true });
-  const oss = await startOssServer({ port: ossPort, buckets: [OSS_BUCKET], credentials: [{ ...DEMO_CREDENTIALS }], storage: { kind: 'disk', dir: join(root, '.data', 'oss') } });
+  const oss = await startOssServer({
+    port: ossPort,
+    buckets: [OSS_BUCKET],
+    credentials: [{ ...DEMO_CREDENTIALS }],
+    storage: { kind: 'disk', dir: join(root, '.data', 'oss') },
+  });
   // The bundles read their configuration when first used, like on FC.
   Object.assign(process.env, {
     AICCS_ENDPOINT: emulator.url,
@@ -53,7 +58,16 @@ async function main() {
       'aiccs-export': { handler: handlers.export, timeoutSeconds: 900, memoryMb: 1024, credentials: { ...DEMO_CREDENTIALS } },
     },
   });
-  writeLocalStack({ gatewayUrl: gateway.url, aiccsUrl: emulator.url, ossUrl: oss.url, ossRegion: oss.region, ossBucket: OSS_BUCKET, exportPrefix: EXPORT_PREFIX, instanceIds, pid: process.pid });
+  writeLocalStack({
+    gatewayUrl: gateway.url,
+    aiccsUrl: emulator.url,
+    ossUrl: oss.url,
+    ossRegion: oss.region,
+    ossBucket: OSS_BUCKET,
+    exportPrefix: EXPORT_PREFIX,
+    instanceIds,
+    pid: process.pid,
+  });
 
   const demoFilter = { instanceId: DEMO_INSTANCE_ID, callType: 'inbound', pageSize: 5 };
   const response = await fetch(`${gateway.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoFilter) });

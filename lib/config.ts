@@ -13,7 +13,13 @@ export const intInRange = (min: number, max: number, fallback: number) =>
     .trim()
     .regex(/^\d+$/, { message: `expected an integer from ${min} to ${max}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    )
     .optional()
     .transform((value) => value ?? fallback);
 
@@ -35,7 +41,12 @@ function isValidTimeZone(zone: string): boolean {
 
 const instanceIdList = z
   .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
-  .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  )
   .pipe(
     z
       .array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' }))
@@ -54,9 +65,18 @@ export const AiccsEnvSchema = z.object({
   AICCS_TIMEOUT_MS: intInRange(1_000, 120_000, 10_000),
   AICCS_MAX_ATTEMPTS: intInRange(1, 10, 4),
   // The API doc's description says epoch milliseconds while its examples show seconds (UNCONFIRMED).
-  AICCS_TIME_UNIT: z.enum(['ms', 's']).optional().transform((value) => value ?? 'ms'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional().transform((value): LogLevel => value ?? 'info'),
-  PHONE_MASKING: z.enum(['none', 'mask', 'hash']).optional().transform((value) => value ?? 'none'),
+  AICCS_TIME_UNIT: z
+    .enum(['ms', 's'])
+    .optional()
+    .transform((value) => value ?? 'ms'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .optional()
+    .transform((value): LogLevel => value ?? 'info'),
+  PHONE_MASKING: z
+    .enum(['none', 'mask', 'hash'])
+    .optional()
+    .transform((value) => value ?? 'none'),
   PHONE_HASH_KEY: z.string().min(16, { message: 'expected at least 16 characters (an HMAC key)' }).optional(),
 });
 

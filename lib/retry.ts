@@ -27,7 +27,9 @@ export class RetriesExhaustedError extends Error {
     readonly stoppedBy: 'attempts' | 'deadline',
     readonly lastError: unknown,
   ) {
-    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${stoppedBy === 'deadline' ? 'no time left before the deadline' : 'attempt limit reached'})`, { cause: lastError });
+    super(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${stoppedBy === 'deadline' ? 'no time left before the deadline' : 'attempt limit reached'})`, {
+      cause: lastError,
+    });
   }
 }
 

@@ -21,17 +21,40 @@ import type { Random } from './prng';
 
 // Shares are plausible for a mid-size service hotline, not measured on a real
 // tenant: enough unanswered and transferred calls to exercise every code path.
-const pickCallType = createWeightedPicker<number>([[1, 35], [2, 55], [3, 10]]);
+const pickCallType = createWeightedPicker<number>([
+  [1, 35],
+  [2, 55],
+  [3, 10],
+]);
 const pickInboundResult = createWeightedPicker<string>([
-  ['normal', 72], ['TouchRingCallLoss', 6], ['touchInLoss', 6], ['touchInQueue', 5], ['userHangup', 5],
-  ['touchRouteError', 2], ['sysHangup', 2], ['transferAgent', 2],
+  ['normal', 72],
+  ['TouchRingCallLoss', 6],
+  ['touchInLoss', 6],
+  ['touchInQueue', 5],
+  ['userHangup', 5],
+  ['touchRouteError', 2],
+  ['sysHangup', 2],
+  ['transferAgent', 2],
 ]);
 const pickOutboundResult = createWeightedPicker<string>([
-  ['normal', 62], ['dailing', 20], ['userHangup', 10], ['sysHangup', 5], ['touchRouteError', 3],
+  ['normal', 62],
+  ['dailing', 20],
+  ['userHangup', 10],
+  ['sysHangup', 5],
+  ['touchRouteError', 3],
 ]);
-const pickTransferResult = createWeightedPicker<string>([['transferAgent', 65], ['normal', 35]]);
+const pickTransferResult = createWeightedPicker<string>([
+  ['transferAgent', 65],
+  ['normal', 35],
+]);
 const pickGroupIndex = createWeightedPicker<number>(SKILL_GROUPS.map((group, i) => [i, group.weight] as const));
-const pickScore = createWeightedPicker<number>([[5, 55], [4, 25], [3, 10], [2, 4], [1, 6]]);
+const pickScore = createWeightedPicker<number>([
+  [5, 55],
+  [4, 25],
+  [3, 10],
+  [2, 4],
+  [1, 6],
+]);
 
 const MEMBER_POOL_SIZE = 5_000;
 

@@ -38,10 +38,46 @@ export const SKILL_GROUPS: readonly SkillGroup[] = [
 export const BIG_GROUP_ID = '9007199254740993';
 
 const AGENT_NAMES = [
-  '王芳', '李娜', '张伟', '刘洋', '陈静', '杨敏', '赵磊', '黄丽', '周杰', '吴霞',
-  '徐强', '孙婷', '胡军', '朱琳', '高峰', '林晓', '何平', '郭颖', '马超', '罗丹',
-  '梁宇', '宋佳', '郑浩', '谢雪', '韩冰', '唐敏', '冯涛', '于洁', '董鹏', '萧雨',
-  '程晨', '曹阳', '袁媛', '邓超', '许诺', '傅红', '沈青', '曾凡', '彭亮', '吕薇',
+  '王芳',
+  '李娜',
+  '张伟',
+  '刘洋',
+  '陈静',
+  '杨敏',
+  '赵磊',
+  '黄丽',
+  '周杰',
+  '吴霞',
+  '徐强',
+  '孙婷',
+  '胡军',
+  '朱琳',
+  '高峰',
+  '林晓',
+  '何平',
+  '郭颖',
+  '马超',
+  '罗丹',
+  '梁宇',
+  '宋佳',
+  '郑浩',
+  '谢雪',
+  '韩冰',
+  '唐敏',
+  '冯涛',
+  '于洁',
+  '董鹏',
+  '萧雨',
+  '程晨',
+  '曹阳',
+  '袁媛',
+  '邓超',
+  '许诺',
+  '傅红',
+  '沈青',
+  '曾凡',
+  '彭亮',
+  '吕薇',
 ] as const;
 
 /** 40 agents with ids 100201…100240, spread round-robin over the groups. */
@@ -52,16 +88,35 @@ export const AGENTS: readonly Agent[] = AGENT_NAMES.map((name, i) => ({
 }));
 
 /** Agents of each skill group, indexed like {@link SKILL_GROUPS}. */
-export const AGENTS_BY_GROUP: readonly (readonly Agent[])[] = SKILL_GROUPS.map((_, groupIndex) =>
-  AGENTS.filter((agent) => agent.groupIndex === groupIndex),
-);
+export const AGENTS_BY_GROUP: readonly (readonly Agent[])[] = SKILL_GROUPS.map((_, groupIndex) => AGENTS.filter((agent) => agent.groupIndex === groupIndex));
 
 /** Display name AICCS gives members it cannot identify. */
 export const ANONYMOUS_MEMBER_NAME = '匿名会员';
 
 /** Surnames and given names combined into customer names. */
 export const CUSTOMER_SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗'] as const;
-export const CUSTOMER_GIVEN_NAMES = ['先生', '女士', '建国', '秀英', '桂兰', '志强', '海燕', '小红', '文博', '子涵', '雨欣', '浩然', '思远', '丽华', '国强', '春梅', '明', '静', '磊', '婷'] as const;
+export const CUSTOMER_GIVEN_NAMES = [
+  '先生',
+  '女士',
+  '建国',
+  '秀英',
+  '桂兰',
+  '志强',
+  '海燕',
+  '小红',
+  '文博',
+  '子涵',
+  '雨欣',
+  '浩然',
+  '思远',
+  '丽华',
+  '国强',
+  '春梅',
+  '明',
+  '静',
+  '磊',
+  '婷',
+] as const;
 
 /** Mobile prefixes used for masked customer numbers such as `1381234****`. */
 export const MOBILE_PREFIXES = ['138', '139', '135', '136', '137', '150', '151', '152', '158', '159', '182', '186', '187', '188', '177', '199'] as const;

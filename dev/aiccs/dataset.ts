@@ -57,21 +57,59 @@ export type RawCallRecord = {
 
 /** The 29 record fields in the order the emulator serializes them. */
 export const CALL_RECORD_FIELDS = [
-  'Id', 'Acid', 'CallType', 'CallResult', 'CallingNumber', 'CalledNumber', 'TrunkCall',
-  'GroupId', 'GroupName', 'ServicerId', 'ServicerName', 'MemberId', 'MemberName',
-  'CreateTime', 'InQueueTime', 'OutQueueTime', 'RingStartTime', 'RingEndTime', 'PickUpTime', 'HangUpTime',
-  'QueueUpContinueTime', 'RingContinueTime', 'CallContinueTime', 'EvaluationLevel', 'EvaluationScore',
-  'HangUpRole', 'ActiveTransferId', 'PassiveTransferId', 'PassiveTransferIdType',
+  'Id',
+  'Acid',
+  'CallType',
+  'CallResult',
+  'CallingNumber',
+  'CalledNumber',
+  'TrunkCall',
+  'GroupId',
+  'GroupName',
+  'ServicerId',
+  'ServicerName',
+  'MemberId',
+  'MemberName',
+  'CreateTime',
+  'InQueueTime',
+  'OutQueueTime',
+  'RingStartTime',
+  'RingEndTime',
+  'PickUpTime',
+  'HangUpTime',
+  'QueueUpContinueTime',
+  'RingContinueTime',
+  'CallContinueTime',
+  'EvaluationLevel',
+  'EvaluationScore',
+  'HangUpRole',
+  'ActiveTransferId',
+  'PassiveTransferId',
+  'PassiveTransferIdType',
 ] as const satisfies readonly (keyof RawCallRecord)[];
 
 /** Fields the SDK metadata types as JSON numbers (int32 / int64). */
 export const NUMERIC_RECORD_FIELDS: ReadonlySet<keyof RawCallRecord> = new Set([
-  'CallType', 'GroupId', 'QueueUpContinueTime', 'RingContinueTime', 'CallContinueTime', 'EvaluationLevel', 'EvaluationScore',
+  'CallType',
+  'GroupId',
+  'QueueUpContinueTime',
+  'RingContinueTime',
+  'CallContinueTime',
+  'EvaluationLevel',
+  'EvaluationScore',
 ]);
 
 /** Every `CallResult` value the API documents. */
 export const CALL_RESULTS = [
-  'normal', 'touchRouteError', 'touchInQueue', 'touchInLoss', 'userHangup', 'sysHangup', 'transferAgent', 'dailing', 'TouchRingCallLoss',
+  'normal',
+  'touchRouteError',
+  'touchInQueue',
+  'touchInLoss',
+  'userHangup',
+  'sysHangup',
+  'transferAgent',
+  'dailing',
+  'TouchRingCallLoss',
 ] as const;
 
 /** Results that mean an agent (or the callee) picked up. */
@@ -93,10 +131,7 @@ export interface GenerateCallRecordsOptions {
  * Relative call volume per Shanghai hour of day: quiet nights, a morning and
  * an afternoon peak, so time-window splitting sees uneven density.
  */
-const HOURLY_WEIGHT = [
-  0.04, 0.03, 0.02, 0.02, 0.02, 0.04, 0.1, 0.3, 0.7, 1, 1, 0.9,
-  0.7, 0.8, 0.95, 1, 0.95, 0.8, 0.6, 0.5, 0.45, 0.35, 0.2, 0.08,
-] as const;
+const HOURLY_WEIGHT = [0.04, 0.03, 0.02, 0.02, 0.02, 0.04, 0.1, 0.3, 0.7, 1, 1, 0.9, 0.7, 0.8, 0.95, 1, 0.95, 0.8, 0.6, 0.5, 0.45, 0.35, 0.2, 0.08] as const;
 
 /**
  * Generate `count` records with `CreateTime` at whole seconds spread over
@@ -182,7 +217,7 @@ function drawCreateSeconds(random: Random, from: number, to: number, count: numb
     // Bounded retries: a window that only covers quiet hours still terminates.
     for (let attempt = 0; attempt < 64; attempt++) {
       second = first + Math.floor(random() * span);
-      const hour = Math.floor((((second + 8 * 3600) % 86400) + 86400) % 86400 / 3600);
+      const hour = Math.floor(((((second + 8 * 3600) % 86400) + 86400) % 86400) / 3600);
       if (random() < (HOURLY_WEIGHT[hour] ?? 1)) break;
     }
     seconds[i] = second;

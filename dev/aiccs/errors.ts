@@ -65,14 +65,12 @@ export const apiErrors = {
       'gateway',
     ),
   missingSecurityToken: () => new AiccsApiError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this access key.', 'gateway'),
-  securityTokenMismatch: () =>
-    new AiccsApiError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.', 'gateway'),
+  securityTokenMismatch: () => new AiccsApiError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.', 'gateway'),
   throttled: (status: number) => new AiccsApiError(status, 'Throttling.User', 'Request was denied due to user flow control.', 'gateway'),
   invalidParameter: (name: string, expected: string, got: string) =>
     new AiccsApiError(400, 'InvalidParameter', `Specified parameter ${name} is not valid. Expected ${expected}, got ${quote(got)}.`, 'business'),
   noTenant: () => new AiccsApiError(500, 'NoTenantFound', 'The specified tenant does not exist.', 'business'),
   systemError: () => new AiccsApiError(500, 'SystemError', 'A system error occurred. Please contact the administrator.', 'business'),
   payloadTooLarge: () => new AiccsApiError(413, 'RequestEntityTooLarge', 'The request body is larger than the emulator accepts (1 MiB).', 'gateway'),
-  internal: () =>
-    new AiccsApiError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 'gateway'),
+  internal: () => new AiccsApiError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 'gateway'),
 } as const;

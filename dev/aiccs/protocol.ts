@@ -22,9 +22,7 @@ export const AICCS_API_VERSION = '2019-10-15';
 export const SUPPORTED_ACTIONS: ReadonlySet<string> = new Set(['HotlineSessionQuery']);
 
 /** Common params every signed request must carry, in the order they are checked. */
-const REQUIRED_COMMON_PARAMS = [
-  'Action', 'Version', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'Signature',
-] as const;
+const REQUIRED_COMMON_PARAMS = ['Action', 'Version', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'Signature'] as const;
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
 

@@ -43,8 +43,18 @@ export type TimeBounds = 'inclusive' | 'exclusive-end';
 
 /** Record fields a HotlineSessionQuery filter can constrain (besides CreateTime). */
 export type FilterField =
-  | 'Id' | 'Acid' | 'CallType' | 'CallResult' | 'CallingNumber' | 'CalledNumber'
-  | 'GroupId' | 'GroupName' | 'MemberId' | 'MemberName' | 'ServicerId' | 'ServicerName';
+  | 'Id'
+  | 'Acid'
+  | 'CallType'
+  | 'CallResult'
+  | 'CallingNumber'
+  | 'CalledNumber'
+  | 'GroupId'
+  | 'GroupName'
+  | 'MemberId'
+  | 'MemberName'
+  | 'ServicerId'
+  | 'ServicerName';
 
 /**
  * One condition "record[field] is one of values". Values are the field's
@@ -59,19 +69,26 @@ export interface Condition {
 
 /** Single-value and list filters of string fields, with the field each matches. */
 const STRING_FILTERS = [
-  ['Id', 'Id'], ['Acid', 'Acid'], ['AcidList', 'Acid'],
-  ['CallResult', 'CallResult'], ['CallResultList', 'CallResult'],
-  ['CallingNumber', 'CallingNumber'], ['CallingNumberList', 'CallingNumber'],
-  ['CalledNumber', 'CalledNumber'], ['CalledNumberList', 'CalledNumber'],
+  ['Id', 'Id'],
+  ['Acid', 'Acid'],
+  ['AcidList', 'Acid'],
+  ['CallResult', 'CallResult'],
+  ['CallResultList', 'CallResult'],
+  ['CallingNumber', 'CallingNumber'],
+  ['CallingNumberList', 'CallingNumber'],
+  ['CalledNumber', 'CalledNumber'],
+  ['CalledNumberList', 'CalledNumber'],
   ['GroupName', 'GroupName'],
-  ['MemberId', 'MemberId'], ['MemberIdList', 'MemberId'], ['MemberName', 'MemberName'],
-  ['ServicerId', 'ServicerId'], ['ServicerIdList', 'ServicerId'], ['ServicerName', 'ServicerName'],
+  ['MemberId', 'MemberId'],
+  ['MemberIdList', 'MemberId'],
+  ['MemberName', 'MemberName'],
+  ['ServicerId', 'ServicerId'],
+  ['ServicerIdList', 'ServicerId'],
+  ['ServicerName', 'ServicerName'],
 ] as const satisfies readonly (readonly [keyof RecordFilter, FilterField])[];
 
 /** Filter keys in a fixed order, used to build stable cache keys. */
-const NON_TIME_KEYS = [
-  ...STRING_FILTERS.map(([key]) => key), 'CallType', 'CallTypeList', 'GroupId', 'GroupIdList',
-] as const satisfies readonly (keyof RecordFilter)[];
+const NON_TIME_KEYS = [...STRING_FILTERS.map(([key]) => key), 'CallType', 'CallTypeList', 'GroupId', 'GroupIdList'] as const satisfies readonly (keyof RecordFilter)[];
 
 /**
  * Compile the non-time part of a filter into conditions that must all hold

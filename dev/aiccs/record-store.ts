@@ -150,10 +150,7 @@ export class RecordStore {
   /** Cache an index, evicting least recently used ones beyond the budget. */
   #remember(key: string, positions: Uint32Array): Uint32Array {
     if (positions.length > POSITION_CACHE_BUDGET) return positions;
-    while (
-      this.#positionCache.size > 0 &&
-      (this.#cachedPositions + positions.length > POSITION_CACHE_BUDGET || this.#positionCache.size >= POSITION_CACHE_ENTRIES)
-    ) {
+    while (this.#positionCache.size > 0 && (this.#cachedPositions + positions.length > POSITION_CACHE_BUDGET || this.#positionCache.size >= POSITION_CACHE_ENTRIES)) {
       const [oldestKey, oldest] = this.#positionCache.entries().next().value as [string, Uint32Array];
       this.#positionCache.delete(oldestKey);
       this.#cachedPositions -= oldest.length;

@@ -109,13 +109,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
  * @returns a function rendering the success body for a request id.
  * @throws AiccsApiError for every protocol or business error.
  */
-function answerQuery(
-  deps: HandlerDeps,
-  req: IncomingMessage,
-  body: string,
-  decision: FaultDecision,
-  faults: Readonly<FaultOptions>,
-): (requestId: string) => string {
+function answerQuery(deps: HandlerDeps, req: IncomingMessage, body: string, decision: FaultDecision, faults: Readonly<FaultOptions>): (requestId: string) => string {
   const { stats } = deps;
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'POST') throw apiErrors.apiNotFound();

@@ -51,12 +51,7 @@ export function signRpc(method: string, params: Readonly<Record<string, string>>
  *
  * @returns true when `signature` matches.
  */
-export function verifyRpcSignature(
-  method: string,
-  params: Readonly<Record<string, string>>,
-  accessKeySecret: string,
-  signature: string,
-): boolean {
+export function verifyRpcSignature(method: string, params: Readonly<Record<string, string>>, accessKeySecret: string, signature: string): boolean {
   const expected = Buffer.from(signRpc(method, params, accessKeySecret), 'utf8');
   const received = Buffer.from(signature, 'utf8');
   if (expected.length !== received.length) {

@@ -118,7 +118,10 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
 function authenticate(deps: InvokeApiDeps, request: IncomingMessage, target: InvokeTarget, body: Buffer): SignatureCheck {
   const now = deps.now();
   if (target.api === 'fc3') {
-    return verifyAcs3Request({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body }, { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces });
+    return verifyAcs3Request(
+      { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body },
+      { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs, nonces: deps.nonces },
+    );
   }
   const path = decode(new URL(request.url ?? '/', 'http://gateway.local').pathname);
   return verifyFc2Request({ method: request.method ?? 'POST', path, headers: request.headers, body }, { lookup: deps.lookup, now, maxSkewMs: deps.maxClockSkewMs });
@@ -151,6 +154,10 @@ export function encodeResult(result: unknown): Buffer {
 /** The body FC's Node.js runtime sends for an unhandled error. */
 export function describeFunctionError(error: unknown): { errorMessage: string; errorType: string; stackTrace?: string[] } {
   if (!(error instanceof Error)) return { errorMessage: String(error), errorType: typeof error };
-  const stack = error.stack?.split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
+  const stack = error.stack
+    ?.split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter(Boolean);
   return { errorMessage: error.message, errorType: error.name, ...(stack && stack.length > 0 ? { stackTrace: stack } : {}) };
 }

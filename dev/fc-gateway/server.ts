@@ -74,7 +74,8 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
 
   const keys = new Map<string, AccessKey>();
   for (const key of options.credentials ?? Object.values(options.functions).map((fn) => fn.credentials ?? {})) {
-    if (key.accessKeyId && key.accessKeySecret) keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
+    if (key.accessKeyId && key.accessKeySecret)
+      keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
   const asyncInvocations = createAsyncInvocations({ maxRetryAttempts: options.maxAsyncRetryAttempts ?? 0, retryDelayMs: options.asyncRetryDelayMs ?? 1000 });
@@ -104,11 +105,16 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
   const serveHttpTrigger = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request, maxBodyBytes);
     if (body === undefined) {
-      response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
+      response
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
       return;
     }
     if (options.httpAuthType === 'function') {
-      const check = verifyAcs3Request({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body }, { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces });
+      const check = verifyAcs3Request(
+        { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body },
+        { lookup: (accessKeyId) => keys.get(accessKeyId), now: now(), maxSkewMs: maxClockSkewMs, nonces: triggerNonces },
+      );
       if (!check.ok) {
         response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ ErrorCode: check.code, ErrorMessage: check.message }));
         return;

@@ -52,9 +52,7 @@ function signaturesEqual(expected: string, provided: string): boolean {
 
 /** Remove security-token values from debug text (a header line or a query parameter). */
 function redactToken(text: string): string {
-  return text
-    .replace(/^x-oss-security-token:.*$/gm, `x-oss-security-token:${REDACTED}`)
-    .replace(/(^|[?&])security-token=[^&\n]*/gm, `$1security-token=${REDACTED}`);
+  return text.replace(/^x-oss-security-token:.*$/gm, `x-oss-security-token:${REDACTED}`).replace(/(^|[?&])security-token=[^&\n]*/gm, `$1security-token=${REDACTED}`);
 }
 
 function hexBytes(text: string): string {
@@ -63,8 +61,7 @@ function hexBytes(text: string): string {
 
 function lookUpCredential(settings: AuthSettings, accessKeyId: string, request: AuthRequest): OssCredential {
   const credential = settings.credentials.get(accessKeyId);
-  const token =
-    headerValue(request.headers, 'x-oss-security-token') ?? queryValue(request.target.query, 'security-token');
+  const token = headerValue(request.headers, 'x-oss-security-token') ?? queryValue(request.target.query, 'security-token');
   const details = [['OSSAccessKeyId', accessKeyId]] as const;
   if (credential === undefined) {
     throw new OssError('InvalidAccessKeyId', { details });
@@ -169,19 +166,13 @@ function authenticateV4(authorization: string, request: AuthRequest, settings: A
   const scopeParts = credentialField.split('/');
   const [accessKeyId = '', scopeDate = '', scopeRegion = '', product = '', terminator = ''] = scopeParts;
   if (scopeParts.length !== 5 || accessKeyId === '' || !/^\d{8}$/.test(scopeDate)) {
-    throw malformed(
-      `Expected Credential=<AccessKeyId>/<yyyymmdd>/<region>/oss/aliyun_v4_request, got ${JSON.stringify(credentialField)}.`,
-    );
+    throw malformed(`Expected Credential=<AccessKeyId>/<yyyymmdd>/<region>/oss/aliyun_v4_request, got ${JSON.stringify(credentialField)}.`);
   }
   if (product !== 'oss' || terminator !== 'aliyun_v4_request') {
-    throw malformed(
-      `Expected the credential scope to end in "/oss/aliyun_v4_request", got "/${product}/${terminator}".`,
-    );
+    throw malformed(`Expected the credential scope to end in "/oss/aliyun_v4_request", got "/${product}/${terminator}".`);
   }
   if (scopeRegion !== settings.signingRegion) {
-    throw malformed(
-      `The region ${JSON.stringify(scopeRegion)} in the credential scope is wrong; expecting ${JSON.stringify(settings.signingRegion)}.`,
-    );
+    throw malformed(`The region ${JSON.stringify(scopeRegion)} in the credential scope is wrong; expecting ${JSON.stringify(settings.signingRegion)}.`);
   }
   const credential = lookUpCredential(settings, accessKeyId, request);
 

@@ -6,9 +6,7 @@ import type { AuthSettings } from './authenticate';
 import type { OssCredential, OssServerOptions } from './types';
 
 /** Key pair used when `credentials` is not given. */
-export const DEFAULT_CREDENTIALS: readonly OssCredential[] = [
-  { accessKeyId: 'test-ak', accessKeySecret: 'test-secret' },
-];
+export const DEFAULT_CREDENTIALS: readonly OssCredential[] = [{ accessKeyId: 'test-ak', accessKeySecret: 'test-secret' }];
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION_NAME = /^oss-[a-z0-9-]+$/;
@@ -36,9 +34,7 @@ export function resolveConfig(options: OssServerOptions): ResolvedConfig {
   const bucketList = options.buckets ?? ['cdr-export'];
   const badBucket = bucketList.find((name) => !BUCKET_NAME.test(name));
   if (badBucket !== undefined) {
-    throw new TypeError(
-      `Expected bucket names of 3-63 lower-case letters, digits and hyphens, got ${JSON.stringify(badBucket)}.`,
-    );
+    throw new TypeError(`Expected bucket names of 3-63 lower-case letters, digits and hyphens, got ${JSON.stringify(badBucket)}.`);
   }
   const credentialList = options.credentials ?? DEFAULT_CREDENTIALS;
   if (credentialList.length === 0) throw new RangeError('Expected at least one entry in credentials, got none.');

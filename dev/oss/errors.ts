@@ -64,8 +64,7 @@ const ERROR_CATALOGUE: Readonly<Record<OssErrorCode, CatalogueEntry>> = {
   InvalidObjectName: { status: 400, message: 'The specified object is not valid.', ec: '' },
   InvalidPart: {
     status: 400,
-    message:
-      "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+    message: "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
     ec: '',
   },
   InvalidPartOrder: {
@@ -84,8 +83,7 @@ const ERROR_CATALOGUE: Readonly<Record<OssErrorCode, CatalogueEntry>> = {
   NoSuchKey: { status: 404, message: 'The specified key does not exist.', ec: '0026-00000001' },
   NoSuchUpload: {
     status: 404,
-    message:
-      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
     ec: '',
   },
   NotImplemented: {

@@ -98,13 +98,7 @@ export function sendResponse(res: ServerResponse, method: string, requestId: str
  * answer has no body, so the same XML goes base64-encoded into `x-oss-err`, which
  * ali-oss decodes for statuses other than 404 and 412.
  */
-export function sendError(
-  res: ServerResponse,
-  method: string,
-  requestId: string,
-  hostId: string,
-  error: OssError,
-): void {
+export function sendError(res: ServerResponse, method: string, requestId: string, hostId: string, error: OssError): void {
   if (res.destroyed || res.headersSent) return;
   const xml = renderXml([
     'Error',

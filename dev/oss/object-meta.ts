@@ -7,13 +7,7 @@ import { crc64Header } from './crc64';
 import type { OssObjectMeta } from './types';
 
 /** Standard headers OSS stores with an object and returns on GET/HEAD. */
-export const CONTENT_HEADERS = [
-  'cache-control',
-  'content-disposition',
-  'content-encoding',
-  'content-language',
-  'expires',
-] as const;
+export const CONTENT_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
 
 /** Quoted upper-case hex MD5, the ETag OSS gives a simple upload. */
 export function md5Etag(body: Uint8Array): string {

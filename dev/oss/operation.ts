@@ -61,12 +61,7 @@ function describeUnsupported(method: string, target: RequestTarget): string {
  * @throws OssError `NotImplemented` (service-level request, AppendObject, or an
  *   operation without a handler) or `NoSuchBucket`.
  */
-export function requireRoutable(
-  method: string,
-  target: RequestTarget,
-  op: OssOperation,
-  buckets: ReadonlySet<string>,
-): { bucket: string; handler: Handler } {
+export function requireRoutable(method: string, target: RequestTarget, op: OssOperation, buckets: ReadonlySet<string>): { bucket: string; handler: Handler } {
   const { bucket } = target;
   if (bucket === undefined) {
     throw new OssError('NotImplemented', {

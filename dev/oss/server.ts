@@ -33,8 +33,7 @@ import type { OssServer, OssServerOptions, OssSeedOptions } from './types';
 export async function startOssServer(options: OssServerOptions = {}): Promise<OssServer> {
   const config = resolveConfig(options);
   const bucketNames = [...config.buckets];
-  const store: ObjectStore =
-    options.storage?.kind === 'disk' ? new DiskStore(options.storage.dir, bucketNames) : new MemoryStore(bucketNames);
+  const store: ObjectStore = options.storage?.kind === 'disk' ? new DiskStore(options.storage.dir, bucketNames) : new MemoryStore(bucketNames);
   const uploads = new MultipartRegistry();
   const faults = new FaultInjector(options.seed ?? 1, options.faults ?? {});
   const stats = new StatsRecorder();

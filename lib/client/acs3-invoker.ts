@@ -26,7 +26,12 @@ export function createAcs3Invoker(settings: TransportSettings, now: () => number
         credentials,
         now: now(),
         // x-fc-* travel unsigned, as the SDK sends them.
-        headers: { 'content-type': 'application/octet-stream', 'x-acs-action': 'InvokeFunction', 'x-acs-version': API_VERSION, 'x-fc-invocation-type': options.async ? 'Async' : 'Sync' },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'x-acs-action': 'InvokeFunction',
+          'x-acs-version': API_VERSION,
+          'x-fc-invocation-type': options.async ? 'Async' : 'Sync',
+        },
       });
       headers['content-length'] = String(payload.length);
       return send(url, headers, payload, settings.timeoutMs, functionName);
@@ -52,7 +57,9 @@ function send(url: URL, headers: Record<string, string>, payload: Buffer, timeou
           } catch {
             code = undefined;
           }
-          reject(new InvokeTransportError({ functionName, status, code, requestId: responseHeaders['x-fc-request-id'], reason: 'Function Compute refused the invocation' }));
+          reject(
+            new InvokeTransportError({ functionName, status, code, requestId: responseHeaders['x-fc-request-id'], reason: 'Function Compute refused the invocation' }),
+          );
           return;
         }
         resolve({ status, headers: responseHeaders, body });
@@ -60,7 +67,9 @@ function send(url: URL, headers: Record<string, string>, payload: Buffer, timeou
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (error) => reject(new InvokeTransportError({ functionName, status: undefined, code: undefined, requestId: undefined, reason: error.message }, { cause: error })));
+    request.on('error', (error) =>
+      reject(new InvokeTransportError({ functionName, status: undefined, code: undefined, requestId: undefined, reason: error.message }, { cause: error })),
+    );
     request.end(payload);
   });
 }

@@ -38,8 +38,19 @@ export function signAcs3(input: Acs3SignInput): Record<string, string> {
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
-  const path = input.url.pathname.split('/').map((segment) => acs3Encode(decodeURIComponent(segment))).join('/') || '/';
-  const canonical = [input.method.toUpperCase(), path, query, signed.map((name) => `${name}:${headers[name]?.trim()}\n`).join(''), signed.join(';'), headers['x-acs-content-sha256']].join('\n');
+  const path =
+    input.url.pathname
+      .split('/')
+      .map((segment) => acs3Encode(decodeURIComponent(segment)))
+      .join('/') || '/';
+  const canonical = [
+    input.method.toUpperCase(),
+    path,
+    query,
+    signed.map((name) => `${name}:${headers[name]?.trim()}\n`).join(''),
+    signed.join(';'),
+    headers['x-acs-content-sha256'],
+  ].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`;
   const signature = createHmac('sha256', input.credentials.accessKeySecret).update(stringToSign).digest('hex');
   headers['authorization'] = `ACS3-HMAC-SHA256 Credential=${input.credentials.accessKeyId},SignedHeaders=${signed.join(';')},Signature=${signature}`;

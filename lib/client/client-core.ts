@@ -75,7 +75,10 @@ const ExportRangeSchema = z
     from: isoWithOffset,
     to: isoWithOffset,
     format: z.enum(EXPORT_FORMATS).optional(),
-    parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+    parentRunId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .optional(),
   })
   .refine((range) => Date.parse(range.to) > Date.parse(range.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
 
@@ -113,11 +116,17 @@ export type InvokerFactory = (settings: TransportSettings, options: CallRecordsC
 export function buildCallRecordsClient(options: CallRecordsClientOptions, makeInvoker: InvokerFactory): CallRecordsClient {
   const { invoker: injected, credentials, ...plain } = options;
   const checked = OptionsSchema.safeParse(plain);
-  if (!checked.success) throw new ClientConfigError(`Invalid client options: ${toIssues(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+  if (!checked.success)
+    throw new ClientConfigError(
+      `Invalid client options: ${toIssues(checked.error)
+        .map((issue) => `${issue.path}: ${issue.message}`)
+        .join('; ')}`,
+    );
   const transport = options.transport ?? 'fc3';
   if (transport === 'fc2' && !options.serviceName) {
     for (const name of [options.functionName, options.exportFunctionName]) {
-      if (name !== undefined && !name.includes('$')) throw new ClientConfigError(`The fc2 transport needs serviceName, or function names of the form service$function; got \`${name}\``);
+      if (name !== undefined && !name.includes('$'))
+        throw new ClientConfigError(`The fc2 transport needs serviceName, or function names of the form service$function; got \`${name}\``);
     }
   }
   const endpoint = new URL(options.endpoint ?? `https://${options.accountId}.${options.region}.fc.aliyuncs.com`);
@@ -136,7 +145,9 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
 
     async *queryAll(filter) {
       if (filter.all !== undefined || filter.limit !== undefined) {
-        throw new FilterValidationError([{ path: filter.all !== undefined ? 'all' : 'limit', code: 'not_supported', message: 'queryAll pages by itself; leave out `all` and `limit`' }]);
+        throw new FilterValidationError([
+          { path: filter.all !== undefined ? 'all' : 'limit', code: 'not_supported', message: 'queryAll pages by itself; leave out `all` and `limit`' },
+        ]);
       }
       const pageSize = filter.pageSize ?? MAX_PAGE_SIZE;
       for (let pageNo = filter.pageNo ?? 1; ; pageNo++) {

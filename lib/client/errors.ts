@@ -57,7 +57,9 @@ export class FunctionInvocationError extends CallRecordsClientError {
     readonly functionErrorType: string | undefined,
     readonly requestId: string | undefined,
   ) {
-    super(`Function \`${functionName}\` failed (${errorType}${functionErrorType ? `, ${functionErrorType}` : ''}): ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`);
+    super(
+      `Function \`${functionName}\` failed (${errorType}${functionErrorType ? `, ${functionErrorType}` : ''}): ${errorMessage}${requestId ? ` (request id ${requestId})` : ''}`,
+    );
   }
 }
 
@@ -81,7 +83,10 @@ export class InvokeTransportError extends CallRecordsClientError {
   readonly requestId: string | undefined;
   constructor(failure: InvokeFailure, options?: { cause?: unknown }) {
     const where = [failure.status, failure.code].filter((part) => part !== undefined).join(' ');
-    super(`Invoking \`${failure.functionName}\` failed${where ? ` with ${where}` : ''}: ${failure.reason}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`, options);
+    super(
+      `Invoking \`${failure.functionName}\` failed${where ? ` with ${where}` : ''}: ${failure.reason}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`,
+      options,
+    );
     this.functionName = failure.functionName;
     this.status = failure.status;
     this.code = failure.code;

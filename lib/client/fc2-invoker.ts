@@ -54,7 +54,9 @@ export function createFc2Invoker(options: Fc2InvokerOptions): Invoker {
         throw new InvokeTransportError({ functionName, reason: 'no credentials (the default chain found none)' }, { cause: error });
       }
       try {
-        const response = await clientFor(credentials).invokeFunction(service, fn, payload, { 'x-fc-invocation-type': async ? 'Async' : 'Sync' }, options.qualifier, { rawBuf: true });
+        const response = await clientFor(credentials).invokeFunction(service, fn, payload, { 'x-fc-invocation-type': async ? 'Async' : 'Sync' }, options.qualifier, {
+          rawBuf: true,
+        });
         return { status: async ? 202 : 200, headers: normalizeHeaders(response.headers), body: toBuffer(response.data) };
       } catch (error) {
         throw toTransportError(functionName, error);

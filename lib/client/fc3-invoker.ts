@@ -32,9 +32,11 @@ export function createFc3Invoker(options: Fc3InvokerOptions): Invoker {
       } catch (error) {
         throw toTransportError(functionName, error);
       }
-      const body = response.body ? await collect(response.body).catch((error: unknown) => {
-        throw new InvokeTransportError({ functionName, reason: 'the response body could not be read' }, { cause: error });
-      }) : Buffer.alloc(0);
+      const body = response.body
+        ? await collect(response.body).catch((error: unknown) => {
+            throw new InvokeTransportError({ functionName, reason: 'the response body could not be read' }, { cause: error });
+          })
+        : Buffer.alloc(0);
       return { status: response.statusCode ?? 0, headers: normalizeHeaders(response.headers), body };
     },
   };

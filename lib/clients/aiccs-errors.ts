@@ -22,7 +22,18 @@ const THROTTLING = /^Throttling/i;
 const TRANSIENT_CODES = new Set(['SystemError', 'InternalError', 'ServiceUnavailable', 'ServiceUnavailableTemporary', 'SignatureNonceUsed']);
 const PERMISSION_CODES = new Set(['Forbidden.RAM', 'NoPermission', 'Forbidden', 'Forbidden.AccessDenied', 'AccessDenied']);
 const AUTH_CODES = /^(InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|InvalidTimeStamp|InvalidSignatureMethod|MissingSecurityToken)/;
-const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 interface PopErrorShape {
   name?: unknown;

@@ -148,7 +148,13 @@ function checkEnvelope(json: unknown, status: number | undefined): HotlinePage {
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success) {
     const kind = status !== undefined && status >= 500 ? 'transient' : 'bad-response';
-    throw new AiccsCallError(kind, `AICCS answered with an unexpected body (${parsed.error.issues[0]?.path.join('.') || 'envelope'}: ${parsed.error.issues[0]?.message})`, undefined, undefined, status);
+    throw new AiccsCallError(
+      kind,
+      `AICCS answered with an unexpected body (${parsed.error.issues[0]?.path.join('.') || 'envelope'}: ${parsed.error.issues[0]?.message})`,
+      undefined,
+      undefined,
+      status,
+    );
   }
   const body = parsed.data;
   const codeOk = body.Code === undefined || SUCCESS_CODES.has(body.Code);

@@ -62,7 +62,10 @@ export function createDefaultChainProvider(): CredentialsProvider {
         return { accessKeyId: model.accessKeyId, accessKeySecret: model.accessKeySecret, securityToken: model.securityToken || undefined };
       } catch (error) {
         chain = undefined;
-        throw new Error('No credentials: the invocation carried none and the @alicloud/credentials default chain found none (set ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET for local runs)', { cause: error });
+        throw new Error(
+          'No credentials: the invocation carried none and the @alicloud/credentials default chain found none (set ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET for local runs)',
+          { cause: error },
+        );
       }
     },
   };

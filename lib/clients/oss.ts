@@ -70,12 +70,16 @@ export function ossRetryDecision(error: unknown): RetryDecision {
   const { status, code, name } = (typeof error === 'object' && error !== null ? error : {}) as OssError;
   if (typeof status === 'number' && (status >= 500 || status === 429 || status === -1 || status === -2)) return { retry: true, reason: `oss-${status}` };
   if (code === 'SlowDown' || code === 'RequestTimeout' || code === 'InternalError' || code === 'ServiceUnavailable') return { retry: true, reason: String(code) };
-  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ResponseTimeoutError|ConnectionTimeoutError|RequestError)$/.test(code)) return { retry: true, reason: code };
+  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ResponseTimeoutError|ConnectionTimeoutError|RequestError)$/.test(code))
+    return { retry: true, reason: code };
   if (typeof name === 'string' && /^(ResponseTimeoutError|ConnectionTimeoutError|RequestError|ResponseError)$/.test(name)) return { retry: true, reason: name };
   return { retry: false };
 }
 
-const normalizeEtag = (etag: unknown) => String(etag ?? '').replaceAll('"', '').toLowerCase();
+const normalizeEtag = (etag: unknown) =>
+  String(etag ?? '')
+    .replaceAll('"', '')
+    .toLowerCase();
 
 /** Names the OSS error without echoing request details. */
 export class ObjectStoreError extends Error {
@@ -108,7 +112,11 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       ? {
           stsToken: credentials.securityToken,
           // A per-invocation client: the token outlives the run, so "refreshing" returns the same triple (and keeps ali-oss from warning).
-          refreshSTSToken: async () => ({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, stsToken: credentials.securityToken ?? '' }),
+          refreshSTSToken: async () => ({
+            accessKeyId: credentials.accessKeyId,
+            accessKeySecret: credentials.accessKeySecret,
+            stsToken: credentials.securityToken ?? '',
+          }),
           refreshSTSTokenInterval: 3_600_000,
         }
       : {}),
@@ -134,7 +142,12 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       const last = error instanceof RetriesExhaustedError ? error.lastError : error;
       const { status, code } = (typeof last === 'object' && last !== null ? last : {}) as OssError;
       const tries = error instanceof RetriesExhaustedError ? ` after ${error.attempts} attempts` : '';
-      throw new ObjectStoreError(`OSS ${operation} of \`${key}\` failed${tries}: ${String(code ?? 'error')}${typeof status === 'number' ? ` (HTTP ${status})` : ''}`, operation, key, { cause: error });
+      throw new ObjectStoreError(
+        `OSS ${operation} of \`${key}\` failed${tries}: ${String(code ?? 'error')}${typeof status === 'number' ? ` (HTTP ${status})` : ''}`,
+        operation,
+        key,
+        { cause: error },
+      );
     }
   };
 
@@ -256,9 +269,17 @@ interface RawOssClient {
   get(name: string): Promise<{ content?: Buffer | string }>;
   head(name: string): Promise<{ res?: { headers?: Record<string, string> } }>;
   delete(name: string): Promise<unknown>;
-  listV2(query: Record<string, string>, options: object): Promise<{ objects?: Array<{ name: string; size: number; etag: string }>; isTruncated?: boolean; nextContinuationToken?: string }>;
+  listV2(
+    query: Record<string, string>,
+    options: object,
+  ): Promise<{ objects?: Array<{ name: string; size: number; etag: string }>; isTruncated?: boolean; nextContinuationToken?: string }>;
   initMultipartUpload(name: string, options: object): Promise<{ uploadId: string }>;
   uploadPart(name: string, uploadId: string, partNo: number, file: Buffer, start: number, end: number, options: object): Promise<{ etag: string }>;
-  completeMultipartUpload(name: string, uploadId: string, parts: Array<{ number: number; etag: string }>, options: object): Promise<{ res?: { headers?: Record<string, string> } }>;
+  completeMultipartUpload(
+    name: string,
+    uploadId: string,
+    parts: Array<{ number: number; etag: string }>,
+    options: object,
+  ): Promise<{ res?: { headers?: Record<string, string> } }>;
   abortMultipartUpload(name: string, uploadId: string): Promise<unknown>;
 }

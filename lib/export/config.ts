@@ -24,17 +24,32 @@ const ossRegion = z
 export const ExportEnvSchema = AiccsEnvSchema.extend({
   EXPORT_INSTANCE_IDS: z
     .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
-    .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
-    .pipe(z.array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' })).min(1, { message: 'is required' })),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' }))
+        .min(1, { message: 'is required' }),
+    ),
   OSS_REGION: ossRegion,
-  OSS_BUCKET: z.string({ message: 'is required' }).trim().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
+  OSS_BUCKET: z
+    .string({ message: 'is required' })
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
   OSS_ENDPOINT: z
     .string()
     .trim()
     .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin, e.g. https://oss-cn-hangzhou-internal.aliyuncs.com' })
     .optional(),
   EXPORT_PREFIX: prefix,
-  EXPORT_FORMAT: z.enum(['jsonl', 'csv']).optional().transform((value): ExportFormat => value ?? 'jsonl'),
+  EXPORT_FORMAT: z
+    .enum(['jsonl', 'csv'])
+    .optional()
+    .transform((value): ExportFormat => value ?? 'jsonl'),
   EXPORT_QPS: z
     .string()
     .trim()
@@ -63,7 +78,11 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
     .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin' })
     .optional(),
   /** The export function's own name (fan-out invokes it); defaults to context.function.name. */
-  EXPORT_FUNCTION_NAME: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' }).optional(),
+  EXPORT_FUNCTION_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, { message: 'expected an FC function name' })
+    .optional(),
 });
 
 export type ExportConfig = AiccsConfig & {
@@ -89,7 +108,12 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
     ossBucket: parsed.OSS_BUCKET,
     ossEndpoint: parsed.OSS_ENDPOINT?.replace(/\/$/, ''),
     qps: parsed.EXPORT_QPS,
-    fanOut: Object.freeze({ thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS, parallelism: parsed.EXPORT_FANOUT_PARALLELISM, functionName: parsed.EXPORT_FUNCTION_NAME, invokeEndpoint: parsed.EXPORT_INVOKE_ENDPOINT }),
+    fanOut: Object.freeze({
+      thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS,
+      parallelism: parsed.EXPORT_FANOUT_PARALLELISM,
+      functionName: parsed.EXPORT_FUNCTION_NAME,
+      invokeEndpoint: parsed.EXPORT_INVOKE_ENDPOINT,
+    }),
     settings: Object.freeze({
       prefix: parsed.EXPORT_PREFIX,
       format: parsed.EXPORT_FORMAT,

@@ -28,7 +28,10 @@ export const BackfillEventSchema = z
     to: isoWithOffset,
     format: format.optional(),
     /** Set by the export function on the ranges it fans out. */
-    parentRunId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+    parentRunId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .optional(),
   })
   .refine((event) => Date.parse(event.to) > Date.parse(event.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
 
@@ -95,6 +98,7 @@ function parseTimer(json: object, allowedInstanceIds: readonly string[]): Export
   }
   const instanceIds = overrides.instanceIds ?? allowedInstanceIds;
   const outside = instanceIds.filter((id) => !allowedInstanceIds.includes(id));
-  if (outside.length > 0) throw new InvalidExportEventError([{ path: 'payload.instanceIds', code: 'not_allowed', message: `not in EXPORT_INSTANCE_IDS: ${outside.join(', ')}` }]);
+  if (outside.length > 0)
+    throw new InvalidExportEventError([{ path: 'payload.instanceIds', code: 'not_allowed', message: `not in EXPORT_INSTANCE_IDS: ${outside.join(', ')}` }]);
   return { mode: 'incremental', instanceIds, ...(overrides.format ? { format: overrides.format } : {}) };
 }

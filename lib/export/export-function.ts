@@ -33,14 +33,17 @@ function defaultDispatcher(context: FcContext, config: ExportConfig): BackfillDi
     throw new Error('Fan-out needs the export function name (EXPORT_FUNCTION_NAME or context.function.name), context.accountId and context.region');
   }
   // The lean transport: the SDK one would add ≈ 800 KB to this bundle for one call.
-  const client = buildCallRecordsClient({
-    functionName,
-    exportFunctionName: functionName,
-    region: context.region,
-    accountId: context.accountId,
-    ...(context.credentials ? { credentials: context.credentials } : {}),
-    ...(config.fanOut.invokeEndpoint ? { endpoint: config.fanOut.invokeEndpoint } : {}),
-  }, (settings) => createAcs3Invoker(settings));
+  const client = buildCallRecordsClient(
+    {
+      functionName,
+      exportFunctionName: functionName,
+      region: context.region,
+      accountId: context.accountId,
+      ...(context.credentials ? { credentials: context.credentials } : {}),
+      ...(config.fanOut.invokeEndpoint ? { endpoint: config.fanOut.invokeEndpoint } : {}),
+    },
+    (settings) => createAcs3Invoker(settings),
+  );
   return {
     async dispatch(payload) {
       const { requestId } = await client.exportRange(payload);
@@ -79,7 +82,8 @@ export function createExportFunction(options: ExportFunctionOptions = {}) {
     const request = parseExportEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)), config.instanceIds);
     const contextCredentials = credentialsFromContext(context.credentials);
     const credentials = contextCredentials ?? (await (defaultChain ??= createDefaultChainProvider()).getCredentials());
-    const store = options.storeFor?.(credentials, config, hardDeadline) ??
+    const store =
+      options.storeFor?.(credentials, config, hardDeadline) ??
       createOssStore({ region: config.ossRegion, bucket: config.ossBucket, endpoint: config.ossEndpoint, credentials, deadline: () => hardDeadline, now });
     const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     log.info('export started', { run_id: runId, mode: request.mode, retry_count: context.retryCount ?? 0 });

@@ -105,7 +105,13 @@ export async function fetchSlice(range: TimeRange, deps: SliceFetchDeps): Promis
  * no page more than 4× concurrency ahead of the oldest unconsumed one is
  * started, so a stalled page cannot make the buffer grow without bound.
  */
-async function fetchInOrder(from: number, to: number, fetch: (pageNo: number) => Promise<HotlinePage>, consume: (page: HotlinePage) => Promise<void>, concurrency: number): Promise<void> {
+async function fetchInOrder(
+  from: number,
+  to: number,
+  fetch: (pageNo: number) => Promise<HotlinePage>,
+  consume: (page: HotlinePage) => Promise<void>,
+  concurrency: number,
+): Promise<void> {
   if (to < from) return;
   const window = Math.max(1, concurrency) * 4;
   const done = new Map<number, HotlinePage>();

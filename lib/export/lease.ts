@@ -80,7 +80,8 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease | undef
 
   const assertHeld = async () => {
     const latest = await newest(store, prefix);
-    if (!latest || latest.generation !== generation || latest.lease?.owner !== owner) throw new LeaseLostError(prefix, `generation ${latest?.generation ?? 'none'} is newer than ours (${generation})`);
+    if (!latest || latest.generation !== generation || latest.lease?.owner !== owner)
+      throw new LeaseLostError(prefix, `generation ${latest?.generation ?? 'none'} is newer than ours (${generation})`);
     if ((latest.lease.expiresAt ?? 0) <= now()) throw new LeaseLostError(prefix, 'it expired');
   };
   return {

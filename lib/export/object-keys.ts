@@ -41,7 +41,10 @@ export function manifestKey(prefix: string, instanceId: string, partition: Parti
 
 /** `YYYYMMDDTHHMMSSZ`: sortable and key-safe. */
 export function compactUtc(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(epochMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

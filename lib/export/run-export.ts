@@ -133,7 +133,8 @@ export async function runExport(request: ExportRequest, deps: ExportDeps): Promi
 }
 
 function summarize(mode: ExportRequest['mode'], format: ExportFormat, instances: InstanceSummary[], runId: string, durationMs: number): ExportSummary {
-  const sum = (field: 'slices' | 'pages' | 'records' | 'objects' | 'bytes' | 'retries' | 'throttles') => instances.reduce((total, instance) => total + instance[field], 0);
+  const sum = (field: 'slices' | 'pages' | 'records' | 'objects' | 'bytes' | 'retries' | 'throttles') =>
+    instances.reduce((total, instance) => total + instance[field], 0);
   const status = instances.some((instance) => instance.status === 'failed')
     ? 'failed'
     : instances.some((instance) => instance.status === 'partial' || instance.status === 'skipped')
@@ -146,7 +147,15 @@ function summarize(mode: ExportRequest['mode'], format: ExportFormat, instances:
     status,
     durationMs,
     instances,
-    totals: { slices: sum('slices'), pages: sum('pages'), records: sum('records'), objects: sum('objects'), bytes: sum('bytes'), retries: sum('retries'), throttles: sum('throttles') },
+    totals: {
+      slices: sum('slices'),
+      pages: sum('pages'),
+      records: sum('records'),
+      objects: sum('objects'),
+      bytes: sum('bytes'),
+      retries: sum('retries'),
+      throttles: sum('throttles'),
+    },
   };
 }
 
@@ -188,7 +197,13 @@ function newInstanceRun(instanceId: string, format: ExportFormat, window: TimeRa
 async function exportIncremental(instanceId: string, format: ExportFormat, deps: ExportDeps): Promise<InstanceSummary> {
   const now = deps.now ?? Date.now;
   const { settings, store } = deps;
-  const lease = await acquireLease({ store, prefix: leasePrefix(settings.prefix, instanceId, 'incremental'), owner: deps.runId, durationMs: settings.leaseSeconds * 1000, now });
+  const lease = await acquireLease({
+    store,
+    prefix: leasePrefix(settings.prefix, instanceId, 'incremental'),
+    owner: deps.runId,
+    durationMs: settings.leaseSeconds * 1000,
+    now,
+  });
   if (!lease) {
     const run = newInstanceRun(instanceId, format, { from: now(), to: now() });
     return { ...run.summary, status: 'skipped', reason: 'another run holds the incremental lease for this instance' };
@@ -350,7 +365,14 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
       serialize: (record) => serializeRecord(mask(record), run.format),
       onRefetch: (info) => {
         run.summary.refetches++;
-        deps.logger.warn('records moved during paging; reading the slice again', { instance_id: run.instanceId, from: isoUtc(info.range.from), to: isoUtc(info.range.to), expected: info.expected, unique: info.unique, recount: info.recount });
+        deps.logger.warn('records moved during paging; reading the slice again', {
+          instance_id: run.instanceId,
+          from: isoUtc(info.range.from),
+          to: isoUtc(info.range.to),
+          expected: info.expected,
+          unique: info.unique,
+          recount: info.recount,
+        });
       },
     });
     run.summary.pages += fetched.pages;
@@ -385,7 +407,16 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
         run.summary.objects++;
         run.summary.bytes += file.body.length;
       }
-      files.push({ key, format: run.format, records: file.records, bytes: file.body.length, uncompressedBytes: file.uncompressedBytes, md5: file.md5Hex, from: isoUtc(piece.from), to: isoUtc(piece.to) });
+      files.push({
+        key,
+        format: run.format,
+        records: file.records,
+        bytes: file.body.length,
+        uncompressedBytes: file.uncompressedBytes,
+        md5: file.md5Hex,
+        from: isoUtc(piece.from),
+        to: isoUtc(piece.to),
+      });
     }
   }
 
@@ -405,7 +436,10 @@ async function exportHour(run: InstanceRun, hour: TimeRange, lease: Lease, deps:
   };
   // The lease must still be ours: otherwise another run may be publishing this hour.
   await lease.assertHeld();
-  await store.put(manifestKey(settings.prefix, run.instanceId, partition), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json', createOnly: false });
+  await store.put(manifestKey(settings.prefix, run.instanceId, partition), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), {
+    contentType: 'application/json',
+    createOnly: false,
+  });
   await removeSuperseded(store, partitionPrefix(settings.prefix, run.instanceId, partition), new Set(files.map((file) => file.key)));
 
   run.summary.slices++;

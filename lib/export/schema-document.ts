@@ -25,7 +25,12 @@ export function schemaDocumentKey(prefix: string): string {
 
 /** The document for a prefix exported in `format`; columns come from the record schema, like the Parquet schema and the DDL. */
 export function schemaDocument(format: ExportFormat, writtenAt: string): SchemaDocument {
-  return { schemaVersion: RECORD_SCHEMA_VERSION, format, columns: RECORD_COLUMNS.map((column) => ({ name: column.name, type: column.kind, nullable: column.nullable })), writtenAt };
+  return {
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    format,
+    columns: RECORD_COLUMNS.map((column) => ({ name: column.name, type: column.kind, nullable: column.nullable })),
+    writtenAt,
+  };
 }
 
 export function serializeSchemaDocument(document: SchemaDocument): Buffer {

@@ -31,7 +31,10 @@ export function negotiateRecordFormat(accept: string | undefined): RecordFormat 
     if (match) return match[1];
     if (range.type === 'application/problem+json') continue;
   }
-  throw new NotAcceptableError(accept, MEDIA_TYPES.map(([type]) => type));
+  throw new NotAcceptableError(
+    accept,
+    MEDIA_TYPES.map(([type]) => type),
+  );
 }
 
 export const CONTENT_TYPES: Readonly<Record<RecordFormat, string>> = {

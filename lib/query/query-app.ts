@@ -73,7 +73,11 @@ async function route(request: HttpRequest, invocation: Invocation, deps: QueryAp
     metrics.route = 'GET /openapi.json';
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new MethodNotAllowedError(request.method, path, ['GET', 'HEAD']);
     openApiText ??= JSON.stringify(buildOpenApiDocument());
-    return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' }, body: request.method === 'HEAD' ? '' : openApiText };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' },
+      body: request.method === 'HEAD' ? '' : openApiText,
+    };
   }
   throw new RouteNotFoundError(path.slice(0, 200));
 }

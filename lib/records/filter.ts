@@ -31,7 +31,11 @@ const timeInput = z
  */
 export const QueryFilterSchema = z
   .strictObject({
-    instanceId: z.string().regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id such as ccc_xp_pre-cn-xxxx' }).optional().describe('AICCS instance id; optional when the function serves exactly one instance'),
+    instanceId: z
+      .string()
+      .regex(INSTANCE_ID_PATTERN, { message: 'expected an AICCS instance id such as ccc_xp_pre-cn-xxxx' })
+      .optional()
+      .describe('AICCS instance id; optional when the function serves exactly one instance'),
     acid: text('Session id').optional(),
     acidList: list(text('Session id'), 'Session ids (any of)').optional(),
     callType: callType.optional(),

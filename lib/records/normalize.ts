@@ -69,7 +69,10 @@ function note(anomalies: Anomalies, field: string): void {
 
 /** json-bigint hands integers above 2^53 over as BigNumber objects. */
 function isBigNumber(value: object): value is { toFixed(): string } {
-  return typeof (value as { toFixed?: unknown }).toFixed === 'function' && ((value as { _isBigNumber?: unknown })._isBigNumber === true || (value as { isBigNumber?: unknown }).isBigNumber === true || 'c' in value);
+  return (
+    typeof (value as { toFixed?: unknown }).toFixed === 'function' &&
+    ((value as { _isBigNumber?: unknown })._isBigNumber === true || (value as { isBigNumber?: unknown }).isBigNumber === true || 'c' in value)
+  );
 }
 
 function toText(value: unknown, wireName: string, anomalies: Anomalies): string | null {

@@ -110,7 +110,11 @@ function duckdbColumns(): string {
 
 /** The typed projection every DuckDB view ends in, so the three formats give the same column types. */
 function duckdbProjection(): string {
-  return [...RECORD_COLUMNS.map((column) => `  CAST("${column.name}" AS ${DUCKDB[column.kind]}) AS "${column.name}"`), '  CAST("dt" AS VARCHAR) AS "dt"', '  CAST("hour" AS VARCHAR) AS "hour"'].join(',\n');
+  return [
+    ...RECORD_COLUMNS.map((column) => `  CAST("${column.name}" AS ${DUCKDB[column.kind]}) AS "${column.name}"`),
+    '  CAST("dt" AS VARCHAR) AS "dt"',
+    '  CAST("hour" AS VARCHAR) AS "hour"',
+  ].join(',\n');
 }
 
 const DUCKDB_HIVE = "hive_partitioning = true, hive_types = {'instance': VARCHAR, 'dt': VARCHAR, 'hour': VARCHAR}";

@@ -33,7 +33,14 @@ declare module '@alicloud/fc2' {
      * Throws a TypeError synchronously when `event` is neither string nor Buffer;
      * rejects on non-2xx with `name = FC<ErrorCode>Error` and `code`.
      */
-    invokeFunction(serviceName: string, functionName: string, event: string | Buffer, headers?: Record<string, string>, qualifier?: string, opts?: { rawBuf?: boolean }): Promise<FC2Response>;
+    invokeFunction(
+      serviceName: string,
+      functionName: string,
+      event: string | Buffer,
+      headers?: Record<string, string>,
+      qualifier?: string,
+      opts?: { rawBuf?: boolean },
+    ): Promise<FC2Response>;
   }
 
   export default FC2Client;

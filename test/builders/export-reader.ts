@@ -35,7 +35,13 @@ export function readExport(server: OssServer, bucket: string, prefix: string, in
       if (createHash('md5').update(stored.body).digest('hex') !== file.md5) throw new Error(`${file.key}: MD5 differs from its manifest entry`);
       if (stored.body.length !== file.bytes) throw new Error(`${file.key}: size differs from its manifest entry`);
       const text = gunzipSync(stored.body).toString('utf8');
-      const rows = file.format === 'csv' ? csvIds(text) : text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+      const rows =
+        file.format === 'csv'
+          ? csvIds(text)
+          : text
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => (JSON.parse(line) as { id: string }).id);
       if (rows.length !== file.records) throw new Error(`${file.key}: ${rows.length} records, manifest says ${file.records}`);
       count += rows.length;
       ids.push(...rows);

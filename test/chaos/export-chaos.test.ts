@@ -17,7 +17,11 @@ import { exactlyOnceDiff, readExport, sourceIds } from '../builders/export-reade
 const FIXED_SEED = 20261124;
 const seeds = process.env['CHAOS_SEEDS']
   ? process.env['CHAOS_SEEDS'].split(',').map(Number)
-  : [FIXED_SEED, Math.floor(Math.random() * 2 ** 31), ...Array.from({ length: Number(process.env['CHAOS_EXTRA_SEEDS'] ?? 0) }, () => Math.floor(Math.random() * 2 ** 31))];
+  : [
+      FIXED_SEED,
+      Math.floor(Math.random() * 2 ** 31),
+      ...Array.from({ length: Number(process.env['CHAOS_EXTRA_SEEDS'] ?? 0) }, () => Math.floor(Math.random() * 2 ** 31)),
+    ];
 
 const INSTANCE = 'ccc_xp_pre-cn-chaos001';
 const START = Date.parse('2026-11-20T00:00:00Z');
@@ -33,124 +37,145 @@ afterAll(() => {
 });
 
 describe('export chaos', () => {
-  it.each(seeds)('seed %i: faults everywhere, a deadline, late records, a duplicate run, responses slower than the timeout: every record exactly once', async (seed) => {
-    console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npm test -- test/chaos)`);
-    report.seeds.push(seed);
-    report.scenarios++;
-    const random = createRandom(seed);
-    const between = (low: number, high: number) => low + random() * (high - low);
-    const store = new RecordStore();
-    store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed, from: START, to: END, count: 200 + Math.floor(random() * 300) }));
-    const emulator = await startAiccsEmulator({ store, credentials: [{ ...TEST_CREDENTIALS }], requireSecurityToken: true, qps: 100_000, seed });
-    const oss = await startOssServer({ credentials: [{ ...TEST_CREDENTIALS }], buckets: ['cdr-export'], seed });
-    const aiccsFaults = {
-      throttleRate: between(0, 0.3),
-      systemErrorRate: between(0, 0.1),
-      resetRate: between(0, 0.04),
-      truncatedBodyRate: between(0, 0.04),
-      nonJson5xxRate: between(0, 0.04),
-    };
-    const ossFaults = { unavailableRate: between(0, 0.15), resetRate: between(0, 0.03) };
-    try {
-      let clock = NOW;
-      const jumpAfterHours = Math.floor(random() * 6);
-      let hoursSeen = 0;
-      const base = createLogger({ service: 'chaos', level: 'error', sink: () => {} });
-      const logger = {
-        ...base,
-        info: (message: string) => {
-          // A deadline at a random point: after N durable hours, time jumps to just before FC's timeout
-          // (280 s of 300: past the run's own deadline, inside FC's, and well inside the 15-minute lease).
-          if (message === 'slice exported' && ++hoursSeen === jumpAfterHours) clock += 280_000;
-        },
-        child: () => logger,
+  it.each(seeds)(
+    'seed %i: faults everywhere, a deadline, late records, a duplicate run, responses slower than the timeout: every record exactly once',
+    async (seed) => {
+      console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npm test -- test/chaos)`);
+      report.seeds.push(seed);
+      report.scenarios++;
+      const random = createRandom(seed);
+      const between = (low: number, high: number) => low + random() * (high - low);
+      const store = new RecordStore();
+      store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed, from: START, to: END, count: 200 + Math.floor(random() * 300) }));
+      const emulator = await startAiccsEmulator({ store, credentials: [{ ...TEST_CREDENTIALS }], requireSecurityToken: true, qps: 100_000, seed });
+      const oss = await startOssServer({ credentials: [{ ...TEST_CREDENTIALS }], buckets: ['cdr-export'], seed });
+      const aiccsFaults = {
+        throttleRate: between(0, 0.3),
+        systemErrorRate: between(0, 0.1),
+        resetRate: between(0, 0.04),
+        truncatedBodyRate: between(0, 0.04),
+        nonJson5xxRate: between(0, 0.04),
       };
-      const handler = createExportFunction({
-        env: {
-          AICCS_ENDPOINT: emulator.url,
-          EXPORT_INSTANCE_IDS: INSTANCE,
-          OSS_REGION: 'oss-cn-hangzhou',
-          OSS_BUCKET: 'cdr-export',
-          OSS_ENDPOINT: oss.url,
-          EXPORT_PREFIX: 'chaos',
-          EXPORT_QPS: '80',
-          EXPORT_LOOKBACK_HOURS: '6',
-          AICCS_MAX_ATTEMPTS: '10',
-          AICCS_TIMEOUT_MS: '2000',
-        },
-        logger,
-        now: () => clock,
-      });
-      const run = async (event: Buffer, timeout: number) => (await handler(event, aContext({ function: { timeout } }))) as ExportSummary;
-      const timer = Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly' }));
-      const watermark = () => {
-        const body = oss.getObject('cdr-export', `chaos/_state/instance=${INSTANCE}.json`)?.body;
-        return body ? (JSON.parse(body.toString()) as { watermark: string }).watermark : undefined;
-      };
-      const check = () => {
-        const diff = exactlyOnceDiff(readExport(oss, 'cdr-export', 'chaos', INSTANCE).ids, sourceIds(store.all(INSTANCE), START, END));
-        report.steps++;
-        report.recordsChecked += sourceIds(store.all(INSTANCE), START, END).length;
-        report.lost += diff.lost;
-        report.duplicates += diff.duplicates;
-        report.extra += diff.extra;
-        report.orphanedUploads += oss.incompleteUploads('cdr-export').length;
-        expect(diff, `seed ${seed}`).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
-        expect(oss.incompleteUploads('cdr-export'), `seed ${seed}`).toStrictEqual([]);
-      };
+      const ossFaults = { unavailableRate: between(0, 0.15), resetRate: between(0, 0.03) };
+      try {
+        let clock = NOW;
+        const jumpAfterHours = Math.floor(random() * 6);
+        let hoursSeen = 0;
+        const base = createLogger({ service: 'chaos', level: 'error', sink: () => {} });
+        const logger = {
+          ...base,
+          info: (message: string) => {
+            // A deadline at a random point: after N durable hours, time jumps to just before FC's timeout
+            // (280 s of 300: past the run's own deadline, inside FC's, and well inside the 15-minute lease).
+            if (message === 'slice exported' && ++hoursSeen === jumpAfterHours) clock += 280_000;
+          },
+          child: () => logger,
+        };
+        const handler = createExportFunction({
+          env: {
+            AICCS_ENDPOINT: emulator.url,
+            EXPORT_INSTANCE_IDS: INSTANCE,
+            OSS_REGION: 'oss-cn-hangzhou',
+            OSS_BUCKET: 'cdr-export',
+            OSS_ENDPOINT: oss.url,
+            EXPORT_PREFIX: 'chaos',
+            EXPORT_QPS: '80',
+            EXPORT_LOOKBACK_HOURS: '6',
+            AICCS_MAX_ATTEMPTS: '10',
+            AICCS_TIMEOUT_MS: '2000',
+          },
+          logger,
+          now: () => clock,
+        });
+        const run = async (event: Buffer, timeout: number) => (await handler(event, aContext({ function: { timeout } }))) as ExportSummary;
+        const timer = Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly' }));
+        const watermark = () => {
+          const body = oss.getObject('cdr-export', `chaos/_state/instance=${INSTANCE}.json`)?.body;
+          return body ? (JSON.parse(body.toString()) as { watermark: string }).watermark : undefined;
+        };
+        const check = () => {
+          const diff = exactlyOnceDiff(readExport(oss, 'cdr-export', 'chaos', INSTANCE).ids, sourceIds(store.all(INSTANCE), START, END));
+          report.steps++;
+          report.recordsChecked += sourceIds(store.all(INSTANCE), START, END).length;
+          report.lost += diff.lost;
+          report.duplicates += diff.duplicates;
+          report.extra += diff.extra;
+          report.orphanedUploads += oss.incompleteUploads('cdr-export').length;
+          expect(diff, `seed ${seed}`).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+          expect(oss.incompleteUploads('cdr-export'), `seed ${seed}`).toStrictEqual([]);
+        };
 
-      // 1. Incremental runs under faults until the window is done (the first may hit the deadline).
-      emulator.setFaults(aiccsFaults);
-      oss.setFaults(ossFaults);
-      let summary = await run(timer, 300).catch((error: { summary?: ExportSummary }) => error.summary as ExportSummary);
-      for (let attempt = 0; summary?.instances[0]?.exportedUntil !== '2026-11-20T06:00:00Z' && attempt < 6; attempt++) {
-        // A lease left behind by a run that could not release it expires before the next timer fires.
-        if (summary?.instances[0]?.status === 'skipped') clock += 16 * 60_000;
-        summary = await run(timer, 900).catch((error: { summary?: ExportSummary }) => error.summary ?? summary);
-        if (process.env['CHAOS_DEBUG']) console.log(JSON.stringify(summary?.instances[0]));
+        // 1. Incremental runs under faults until the window is done (the first may hit the deadline).
+        emulator.setFaults(aiccsFaults);
+        oss.setFaults(ossFaults);
+        let summary = await run(timer, 300).catch((error: { summary?: ExportSummary }) => error.summary as ExportSummary);
+        for (let attempt = 0; summary?.instances[0]?.exportedUntil !== '2026-11-20T06:00:00Z' && attempt < 6; attempt++) {
+          // A lease left behind by a run that could not release it expires before the next timer fires.
+          if (summary?.instances[0]?.status === 'skipped') clock += 16 * 60_000;
+          summary = await run(timer, 900).catch((error: { summary?: ExportSummary }) => error.summary ?? summary);
+          if (process.env['CHAOS_DEBUG']) console.log(JSON.stringify(summary?.instances[0]));
+        }
+        expect(watermark(), `seed ${seed}`).toBe('2026-11-20T06:00:00Z');
+        check();
+
+        // 2. Late records land in an exported hour; a backfill of the window picks them up.
+        const lateHour = START + Math.floor(random() * 6) * 3_600_000;
+        store.add(
+          INSTANCE,
+          generateCallRecords({ instanceId: INSTANCE, seed: seed + 1, from: lateHour, to: lateHour + 3_600_000, count: 1 + Math.floor(random() * 20) }).map(
+            (record, i) => ({ ...record, Id: `late-${seed}-${i}` }),
+          ),
+        );
+        const backfill = Buffer.from(JSON.stringify({ instanceId: INSTANCE, from: '2026-11-20T00:00:00Z', to: '2026-11-20T06:00:00Z' }));
+        let done = false;
+        for (let attempt = 0; !done && attempt < 6; attempt++) {
+          done = await run(backfill, 900)
+            .then((result) => result.status === 'complete')
+            .catch(() => false);
+        }
+        check();
+
+        // 3. The same window twice at once, still under faults: readers see every record once.
+        await Promise.allSettled([run(backfill, 900), run(backfill, 900)]);
+        emulator.setFaults({});
+        oss.setFaults({});
+        await run(backfill, 900);
+        check();
+        expect(watermark(), `seed ${seed}`).toBe('2026-11-20T06:00:00Z');
+
+        // 4. AICCS slower than the client timeout: a run fails (or stops) without publishing anything wrong; a rerun completes.
+        const slowHandler = createExportFunction({
+          env: {
+            AICCS_ENDPOINT: emulator.url,
+            EXPORT_INSTANCE_IDS: INSTANCE,
+            OSS_REGION: 'oss-cn-hangzhou',
+            OSS_BUCKET: 'cdr-export',
+            OSS_ENDPOINT: oss.url,
+            EXPORT_PREFIX: 'chaos',
+            EXPORT_QPS: '80',
+            AICCS_MAX_ATTEMPTS: '2',
+            AICCS_TIMEOUT_MS: '1000',
+          },
+          logger,
+          now: () => clock,
+        });
+        emulator.setFaults({ latencyMs: 1_200 });
+        const slow = await slowHandler(backfill, aContext({ function: { timeout: 900 } })).then(
+          (result) => (result as ExportSummary).status,
+          () => 'failed',
+        );
+        expect(slow, `seed ${seed}`).not.toBe('complete');
+        emulator.setFaults({});
+        await run(backfill, 900);
+        check();
+        const aiccsInjected = Object.values(emulator.stats.faultsInjected).reduce((total: number, count) => total + Number(count ?? 0), 0);
+        const ossInjected = Object.values(oss.stats.faults).reduce((total: number, count) => total + Number(count ?? 0), 0);
+        report.faultsInjected += aiccsInjected + ossInjected;
+      } finally {
+        await emulator.close();
+        await oss.close();
       }
-      expect(watermark(), `seed ${seed}`).toBe('2026-11-20T06:00:00Z');
-      check();
-
-      // 2. Late records land in an exported hour; a backfill of the window picks them up.
-      const lateHour = START + Math.floor(random() * 6) * 3_600_000;
-      store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed: seed + 1, from: lateHour, to: lateHour + 3_600_000, count: 1 + Math.floor(random() * 20) }).map((record, i) => ({ ...record, Id: `late-${seed}-${i}` })));
-      const backfill = Buffer.from(JSON.stringify({ instanceId: INSTANCE, from: '2026-11-20T00:00:00Z', to: '2026-11-20T06:00:00Z' }));
-      let done = false;
-      for (let attempt = 0; !done && attempt < 6; attempt++) {
-        done = await run(backfill, 900).then((result) => result.status === 'complete').catch(() => false);
-      }
-      check();
-
-      // 3. The same window twice at once, still under faults: readers see every record once.
-      await Promise.allSettled([run(backfill, 900), run(backfill, 900)]);
-      emulator.setFaults({});
-      oss.setFaults({});
-      await run(backfill, 900);
-      check();
-      expect(watermark(), `seed ${seed}`).toBe('2026-11-20T06:00:00Z');
-
-      // 4. AICCS slower than the client timeout: a run fails (or stops) without publishing anything wrong; a rerun completes.
-      const slowHandler = createExportFunction({
-        env: { AICCS_ENDPOINT: emulator.url, EXPORT_INSTANCE_IDS: INSTANCE, OSS_REGION: 'oss-cn-hangzhou', OSS_BUCKET: 'cdr-export', OSS_ENDPOINT: oss.url, EXPORT_PREFIX: 'chaos', EXPORT_QPS: '80', AICCS_MAX_ATTEMPTS: '2', AICCS_TIMEOUT_MS: '1000' },
-        logger,
-        now: () => clock,
-      });
-      emulator.setFaults({ latencyMs: 1_200 });
-      const slow = await slowHandler(backfill, aContext({ function: { timeout: 900 } })).then(
-        (result) => (result as ExportSummary).status,
-        () => 'failed',
-      );
-      expect(slow, `seed ${seed}`).not.toBe('complete');
-      emulator.setFaults({});
-      await run(backfill, 900);
-      check();
-      const aiccsInjected = Object.values(emulator.stats.faultsInjected).reduce((total: number, count) => total + Number(count ?? 0), 0);
-      const ossInjected = Object.values(oss.stats.faults).reduce((total: number, count) => total + Number(count ?? 0), 0);
-      report.faultsInjected += aiccsInjected + ossInjected;
-    } finally {
-      await emulator.close();
-      await oss.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

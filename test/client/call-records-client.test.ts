@@ -135,7 +135,12 @@ describe('createCallRecordsClient against the gateway and the real query handler
   it('turns X-Fc-Error-Type into FunctionInvocationError', async () => {
     const error = await caught(client({ functionName: 'broken' }).query({}));
     expect(error).toBeInstanceOf(FunctionInvocationError);
-    expect(error).toMatchObject({ errorType: 'UnhandledInvocationError', errorMessage: 'database on fire', functionErrorType: 'Error', requestId: expect.stringMatching(/^1-/) });
+    expect(error).toMatchObject({
+      errorType: 'UnhandledInvocationError',
+      errorMessage: 'database on fire',
+      functionErrorType: 'Error',
+      requestId: expect.stringMatching(/^1-/),
+    });
   });
 
   it.each([
@@ -145,8 +150,13 @@ describe('createCallRecordsClient against the gateway and the real query handler
     const accepted = await client(overrides).exportRange({ instanceId: INSTANCE, from: new Date(NOW - 86_400_000), to: '2026-11-24T08:00:00+08:00', format: 'csv' });
     expect(accepted).toEqual({ accepted: true, requestId: expect.stringMatching(/^1-/) });
     await gateway.waitForAsyncIdle();
-    expect(exportEvents.map((event) => JSON.parse(event.toString()))).toEqual([{ instanceId: INSTANCE, from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T08:00:00+08:00', format: 'csv' }]);
-    expect(gateway.asyncInvocations().find((record) => record.requestId === accepted.requestId)).toMatchObject({ functionName: 'call-records-export', status: 'succeeded' });
+    expect(exportEvents.map((event) => JSON.parse(event.toString()))).toEqual([
+      { instanceId: INSTANCE, from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T08:00:00+08:00', format: 'csv' },
+    ]);
+    expect(gateway.asyncInvocations().find((record) => record.requestId === accepted.requestId)).toMatchObject({
+      functionName: 'call-records-export',
+      status: 'succeeded',
+    });
   });
 
   it('validates the export range before invoking', async () => {
@@ -177,7 +187,13 @@ describe('credentials', () => {
     vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', ENV_KEY.accessKeySecret);
     vi.stubEnv('ALIBABA_CLOUD_SECURITY_TOKEN', '');
     const { credentials: _none, ...options } = { ...overrides, credentials: undefined };
-    const response = await createCallRecordsClient({ functionName: 'call-records-query', region: 'cn-hangzhou', accountId: '1234567890123456', endpoint: gateway.url, ...options }).query({ pageSize: 1 });
+    const response = await createCallRecordsClient({
+      functionName: 'call-records-query',
+      region: 'cn-hangzhou',
+      accountId: '1234567890123456',
+      endpoint: gateway.url,
+      ...options,
+    }).query({ pageSize: 1 });
     expect(response.records).toHaveLength(1);
     // `{}` is what context.credentials holds for a function without a role.
     expect((await client({ ...overrides, credentials: {} }).query({ pageSize: 1 })).records).toHaveLength(1);
@@ -201,7 +217,12 @@ describe('transport and pagination limits', () => {
       async invoke(_name, payload) {
         const filter = JSON.parse(payload.toString()) as { pageNo: number; pageSize: number };
         pages.push(filter.pageNo);
-        const body = { schemaVersion: 1, records: [record], page: { pageNo: filter.pageNo, pageSize: filter.pageSize, totalCount: 80_000, hasMore: filter.pageNo < 1000 }, requestId: null };
+        const body = {
+          schemaVersion: 1,
+          records: [record],
+          page: { pageNo: filter.pageNo, pageSize: filter.pageSize, totalCount: 80_000, hasMore: filter.pageNo < 1000 },
+          requestId: null,
+        };
         const struct = { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
         return { status: 200, headers: {}, body: Buffer.from(JSON.stringify(struct)) };
       },

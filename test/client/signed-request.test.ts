@@ -39,7 +39,13 @@ describe('signed requests to an HTTP trigger with authType function', () => {
     expect((await fetch(`${gateway.url}/`, { method: 'POST', body: '{}' })).status).toBe(403);
     expect((await sendSignedRequest(`${gateway.url}/`, { a: 1 }, { ...TEST_CREDENTIALS, accessKeySecret: 'wrong' })).status).toBe(403);
     const { signAcs3 } = await import('../../lib/client/acs3-signer');
-    const headers = signAcs3({ method: 'POST', url: new URL(`${gateway.url}/`), body: Buffer.from('{"a":1}'), credentials: { ...TEST_CREDENTIALS }, headers: { 'content-type': 'application/json' } });
+    const headers = signAcs3({
+      method: 'POST',
+      url: new URL(`${gateway.url}/`),
+      body: Buffer.from('{"a":1}'),
+      credentials: { ...TEST_CREDENTIALS },
+      headers: { 'content-type': 'application/json' },
+    });
     const { host: _host, ...sendable } = headers;
     expect((await fetch(`${gateway.url}/`, { method: 'POST', headers: sendable, body: '{"a":2}' })).status).toBe(403);
   });

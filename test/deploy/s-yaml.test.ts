@@ -25,7 +25,15 @@ const TriggerSchema = z.discriminatedUnion('triggerType', [
     triggerName: z.string(),
     triggerType: z.literal('timer'),
     triggerConfig: z.strictObject({
-      cronExpression: z.string().refine((cron) => cron.startsWith('@every ') || cron.replace(/^CRON_TZ=\S+\s+/, '').trim().split(/\s+/).length === 6, 'a 6-field cron (seconds first) or @every'),
+      cronExpression: z.string().refine(
+        (cron) =>
+          cron.startsWith('@every ') ||
+          cron
+            .replace(/^CRON_TZ=\S+\s+/, '')
+            .trim()
+            .split(/\s+/).length === 6,
+        'a 6-field cron (seconds first) or @every',
+      ),
       enable: z.boolean(),
       payload: z.string().optional(),
     }),
@@ -80,7 +88,11 @@ let rendered: z.infer<typeof SYamlSchema>;
 
 beforeAll(() => {
   // `s preview` renders vars and env() offline (deploying needs the fc3 component from the network).
-  const output = execFileSync(join(root, 'node_modules', '.bin', 's'), ['preview', '-t', 's.yaml', '-o', 'json', '--silent'], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const output = execFileSync(join(root, 'node_modules', '.bin', 's'), ['preview', '-t', 's.yaml', '-o', 'json', '--silent'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   const json = output.slice(output.indexOf('{'));
   rendered = SYamlSchema.parse(JSON.parse(json));
 }, 60_000);
@@ -141,7 +153,11 @@ describe('s.yaml', () => {
 });
 
 describe('RAM policies', () => {
-  const policy = (name: string) => JSON.parse(readFileSync(join(root, 'ram', name), 'utf8')) as { Version: string; Statement: Array<{ Effect: string; Action: string[]; Resource: string | string[]; Condition?: unknown }> };
+  const policy = (name: string) =>
+    JSON.parse(readFileSync(join(root, 'ram', name), 'utf8')) as {
+      Version: string;
+      Statement: Array<{ Effect: string; Action: string[]; Resource: string | string[]; Condition?: unknown }>;
+    };
 
   it('grants the query function only HotlineSessionQuery', () => {
     expect(policy('query-function-policy.json').Statement.flatMap((statement) => statement.Action)).toStrictEqual(['aiccs:HotlineSessionQuery']);
@@ -151,12 +167,25 @@ describe('RAM policies', () => {
     const statements = policy('export-function-policy.json').Statement;
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
     expect(statements.flatMap((statement) => statement.Action).sort()).toStrictEqual(
-      ['aiccs:HotlineSessionQuery', 'fc:InvokeFunction', 'oss:AbortMultipartUpload', 'oss:DeleteObject', 'oss:GetObject', 'oss:ListObjects', 'oss:ListParts', 'oss:PutObject'].sort(),
+      [
+        'aiccs:HotlineSessionQuery',
+        'fc:InvokeFunction',
+        'oss:AbortMultipartUpload',
+        'oss:DeleteObject',
+        'oss:GetObject',
+        'oss:ListObjects',
+        'oss:ListParts',
+        'oss:PutObject',
+      ].sort(),
     );
-    for (const statement of statements.filter((candidate) => candidate.Action.some((action) => action.startsWith('oss:Put') || action.startsWith('oss:Get') || action.startsWith('oss:Delete')))) {
+    for (const statement of statements.filter((candidate) =>
+      candidate.Action.some((action) => action.startsWith('oss:Put') || action.startsWith('oss:Get') || action.startsWith('oss:Delete')),
+    )) {
       expect(statement.Resource).toStrictEqual(['acs:oss:*:*:<BUCKET>/<PREFIX>/*']);
     }
     expect(statements.find((statement) => statement.Action.includes('oss:ListObjects'))?.Condition).toStrictEqual({ StringLike: { 'oss:Prefix': ['<PREFIX>/*'] } });
-    expect(statements.find((statement) => statement.Action.includes('fc:InvokeFunction'))?.Resource).toStrictEqual(['acs:fc:<REGION>:<ACCOUNT_ID>:functions/aiccs-call-records-export']);
+    expect(statements.find((statement) => statement.Action.includes('fc:InvokeFunction'))?.Resource).toStrictEqual([
+      'acs:fc:<REGION>:<ACCOUNT_ID>:functions/aiccs-call-records-export',
+    ]);
   });
 });

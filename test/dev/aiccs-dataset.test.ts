@@ -69,7 +69,10 @@ describe('generateCallRecords', () => {
   it('keeps every timeline ordered and durations equal to the differences', () => {
     for (const r of records) {
       const present = TIMELINE.map((f) => seconds(r[f])).filter((s): s is number => s !== null);
-      expect(present.every((s, i) => i === 0 || (present[i - 1] as number) <= s), r.Id).toBe(true);
+      expect(
+        present.every((s, i) => i === 0 || (present[i - 1] as number) <= s),
+        r.Id,
+      ).toBe(true);
       const diff = (a: string | null, b: string | null) => (a === null || b === null ? null : (seconds(b) as number) - (seconds(a) as number));
       expect(r.QueueUpContinueTime).toBe(diff(r.InQueueTime, r.OutQueueTime));
       expect(r.RingContinueTime).toBe(diff(r.RingStartTime, r.RingEndTime));
@@ -148,7 +151,9 @@ describe('generateCallRecords', () => {
     expect(new Set(records.map((r) => r.HangUpRole))).toEqual(new Set(['1', '2', '3', null]));
     const evaluated = records.filter((r) => r.EvaluationScore !== null);
     expect(evaluated.length).toBeGreaterThan(500);
-    expect(evaluated.every((r) => r.CallType === 2 && r.EvaluationLevel !== null && (r.EvaluationScore ?? 0) >= 1 && (r.EvaluationScore ?? 0) <= r.EvaluationLevel)).toBe(true);
+    expect(evaluated.every((r) => r.CallType === 2 && r.EvaluationLevel !== null && (r.EvaluationScore ?? 0) >= 1 && (r.EvaluationScore ?? 0) <= r.EvaluationLevel)).toBe(
+      true,
+    );
   });
 
   it('concentrates calls in Shanghai business hours', () => {

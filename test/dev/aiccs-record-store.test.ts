@@ -10,10 +10,37 @@ const ids = (records: readonly RawCallRecord[]) => records.map((r) => r.Id);
 function fixture(): RawCallRecord[] {
   return [
     aCallRecord({ Id: 'a1', Acid: '1001', CreateTime: '2024-03-01 10:00:00', GroupId: '123401', ServicerId: '100201', ServicerName: '王芳' }),
-    aCallRecord({ Id: 'a2', Acid: '1002', CreateTime: '2024-03-01 10:05:00', CallType: 1, CallResult: 'dailing', GroupId: null, GroupName: null, ServicerName: '刘 测试', ServicerId: '100202' }),
+    aCallRecord({
+      Id: 'a2',
+      Acid: '1002',
+      CreateTime: '2024-03-01 10:05:00',
+      CallType: 1,
+      CallResult: 'dailing',
+      GroupId: null,
+      GroupName: null,
+      ServicerName: '刘 测试',
+      ServicerId: '100202',
+    }),
     aCallRecord({ Id: 'a3', Acid: '1003', CreateTime: '2024-03-01 10:05:00', CallType: 3, CallResult: 'transferAgent', GroupId: BIG_GROUP_ID, GroupName: '海外业务组' }),
-    aCallRecord({ Id: 'a4', Acid: '1004', CreateTime: '2024-03-01 11:00:00', CallResult: 'TouchRingCallLoss', GroupId: '123402', GroupName: '售后技能组', MemberId: '42', MemberName: '张先生' }),
-    aCallRecord({ Id: 'a5', Acid: '1005', CreateTime: '2024-03-02 09:00:00', CallResult: 'touchInLoss', ServicerId: null, ServicerName: null, CallingNumber: '0571773****' }),
+    aCallRecord({
+      Id: 'a4',
+      Acid: '1004',
+      CreateTime: '2024-03-01 11:00:00',
+      CallResult: 'TouchRingCallLoss',
+      GroupId: '123402',
+      GroupName: '售后技能组',
+      MemberId: '42',
+      MemberName: '张先生',
+    }),
+    aCallRecord({
+      Id: 'a5',
+      Acid: '1005',
+      CreateTime: '2024-03-02 09:00:00',
+      CallResult: 'touchInLoss',
+      ServicerId: null,
+      ServicerName: null,
+      CallingNumber: '0571773****',
+    }),
   ];
 }
 

@@ -29,7 +29,10 @@ async function rejectionOf(promise: Promise<unknown>): Promise<PopError> {
 const started: AiccsEmulator[] = [];
 async function emulator(options: AiccsEmulatorOptions = {}): Promise<AiccsEmulator> {
   const store = new RecordStore();
-  store.add(I, Array.from({ length: 60 }, (_, i) => aCallRecord({ Id: `f${String(i).padStart(2, '0')}`, Acid: String(5000 + i) })));
+  store.add(
+    I,
+    Array.from({ length: 60 }, (_, i) => aCallRecord({ Id: `f${String(i).padStart(2, '0')}`, Acid: String(5000 + i) })),
+  );
   const instance = await startAiccsEmulator({ store, qps: Number.POSITIVE_INFINITY, ...options });
   started.push(instance);
   return instance;
@@ -143,7 +146,12 @@ describe('injected faults, as pop-core sees them', () => {
       const client = popClient(emu.url);
       const outcomes: string[] = [];
       for (let i = 0; i < 20; i++) {
-        outcomes.push(await call(client).then(() => 'ok', (error: PopError) => String(error.code)));
+        outcomes.push(
+          await call(client).then(
+            () => 'ok',
+            (error: PopError) => String(error.code),
+          ),
+        );
       }
       return outcomes;
     };
@@ -182,7 +190,11 @@ describe('lifecycle and stats', () => {
   it('serves the demo data with the demo credentials by default', async () => {
     const emu = await startAiccsEmulator({ qps: Number.POSITIVE_INFINITY });
     started.push(emu);
-    const body = await popClient(emu.url).request<{ Data: { TotalCount: number } }>('HotlineSessionQuery', { InstanceId: 'ccc_xp_pre-cn-demo0001', PageSize: 1 }, { method: 'POST' });
+    const body = await popClient(emu.url).request<{ Data: { TotalCount: number } }>(
+      'HotlineSessionQuery',
+      { InstanceId: 'ccc_xp_pre-cn-demo0001', PageSize: 1 },
+      { method: 'POST' },
+    );
     expect(body.Data.TotalCount).toBe(20_000);
     expect(emu.url).toBe(`http://127.0.0.1:${emu.port}`);
   });

@@ -1,15 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aCallRecord,
-  DEMO_CREDENTIALS,
-  encodeRpcParams,
-  formatRpcTimestamp,
-  RecordStore,
-  signRpcRequest,
-  startAiccsEmulator,
-} from '../../dev/aiccs/index';
+import { aCallRecord, DEMO_CREDENTIALS, encodeRpcParams, formatRpcTimestamp, RecordStore, signRpcRequest, startAiccsEmulator } from '../../dev/aiccs/index';
 import type { AiccsEmulator, AiccsEmulatorOptions } from '../../dev/aiccs/index';
 
 const INSTANCE = 'ccc_xp_pre-cn-proto';
@@ -118,7 +110,9 @@ afterAll(async () => {
 
 describe('successful calls through the real pop-core', () => {
   it('POST with an STS token returns the documented envelope', async () => {
-    const [body, entry] = await new VerboseRPCClient({ endpoint: strict.url, apiVersion: '2019-10-15', ...DEMO_CREDENTIALS }, true).request<[QueryBody, { response: { statusCode: number; headers: Record<string, string> } }]>('HotlineSessionQuery', { InstanceId: INSTANCE, PageSize: 1 }, { method: 'POST' });
+    const [body, entry] = await new VerboseRPCClient({ endpoint: strict.url, apiVersion: '2019-10-15', ...DEMO_CREDENTIALS }, true).request<
+      [QueryBody, { response: { statusCode: number; headers: Record<string, string> } }]
+    >('HotlineSessionQuery', { InstanceId: INSTANCE, PageSize: 1 }, { method: 'POST' });
 
     expect(entry.response.statusCode).toBe(200);
     expect(entry.response.headers['content-type']).toBe('application/json;charset=utf-8');
@@ -150,14 +144,18 @@ describe('successful calls through the real pop-core', () => {
   it('accepts a key without a token when requireSecurityToken is off, and a plain AK always', async () => {
     const relaxed = await emulator();
     const { securityToken: _token, ...withoutToken } = DEMO_CREDENTIALS;
-    await expect(popClient(relaxed.url, withoutToken).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' })).resolves.toMatchObject({ Success: true });
+    await expect(popClient(relaxed.url, withoutToken).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' })).resolves.toMatchObject({
+      Success: true,
+    });
     await expect(popClient(strict.url, PLAIN_KEY).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' })).resolves.toMatchObject({ Success: true });
   });
 });
 
 describe('authentication failures', () => {
   it('wrong secret → 400 SignatureDoesNotMatch with the gateway body and no string-to-sign', async () => {
-    const error = await rejectionOf(popClient(strict.url, { ...DEMO_CREDENTIALS, accessKeySecret: 'wrong' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }));
+    const error = await rejectionOf(
+      popClient(strict.url, { ...DEMO_CREDENTIALS, accessKeySecret: 'wrong' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }),
+    );
     expect(error.code).toBe('SignatureDoesNotMatch');
     expect(error.name).toBe('SignatureDoesNotMatchError');
     expect(error.entry?.response.statusCode).toBe(400);
@@ -171,12 +169,16 @@ describe('authentication failures', () => {
 
   it('echoStringToSign puts the server string-to-sign in the message (debug option)', async () => {
     const debug = await emulator({ echoStringToSign: true });
-    const error = await rejectionOf(popClient(debug.url, { ...PLAIN_KEY, accessKeySecret: 'wrong' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }));
+    const error = await rejectionOf(
+      popClient(debug.url, { ...PLAIN_KEY, accessKeySecret: 'wrong' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }),
+    );
     expect(error.message).toMatch(/server string to sign is:POST&%2F&AccessKeyId%3DLTAI5tPlainKey0001%26Action%3DHotlineSessionQuery/);
   });
 
   it('unknown access key → 404 InvalidAccessKeyId.NotFound', async () => {
-    const error = await rejectionOf(popClient(strict.url, { accessKeyId: 'LTAI-unknown', accessKeySecret: 'x' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }));
+    const error = await rejectionOf(
+      popClient(strict.url, { accessKeyId: 'LTAI-unknown', accessKeySecret: 'x' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }),
+    );
     expect([error.code, error.entry?.response.statusCode]).toEqual(['InvalidAccessKeyId.NotFound', 404]);
   });
 
@@ -187,7 +189,9 @@ describe('authentication failures', () => {
   });
 
   it('mismatched SecurityToken when required → InvalidSecurityToken.MismatchWithAccessKey', async () => {
-    const error = await rejectionOf(popClient(strict.url, { ...DEMO_CREDENTIALS, securityToken: 'CAISsomeoneElse' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }));
+    const error = await rejectionOf(
+      popClient(strict.url, { ...DEMO_CREDENTIALS, securityToken: 'CAISsomeoneElse' }).request('HotlineSessionQuery', { InstanceId: INSTANCE }, { method: 'POST' }),
+    );
     expect(error.code).toBe('InvalidSecurityToken.MismatchWithAccessKey');
   });
 });

@@ -1,15 +1,7 @@
 import RPCClient from '@alicloud/pop-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aCallRecord,
-  BIG_GROUP_ID,
-  DEMO_CREDENTIALS,
-  generateCallRecords,
-  parseShanghaiTime,
-  RecordStore,
-  startAiccsEmulator,
-} from '../../dev/aiccs/index';
+import { aCallRecord, BIG_GROUP_ID, DEMO_CREDENTIALS, generateCallRecords, parseShanghaiTime, RecordStore, startAiccsEmulator } from '../../dev/aiccs/index';
 import type { AiccsEmulator, AiccsEmulatorOptions, RawCallRecord } from '../../dev/aiccs/index';
 
 const I = 'ccc_xp_pre-cn-query';
@@ -35,11 +27,53 @@ interface QueryBody {
 function fixture(): RawCallRecord[] {
   return [
     aCallRecord({ Id: 'a1', Acid: '1001', CreateTime: '2024-03-01 10:00:00' }),
-    aCallRecord({ Id: 'a2', Acid: '1002', CreateTime: '2024-03-01 10:05:00', CallType: 1, CallResult: 'dailing', CallingNumber: '0571773****', CalledNumber: '1391111****', GroupId: null, GroupName: null, ServicerId: '100202', ServicerName: '刘 测试', MemberId: '7000002', MemberName: '张先生' }),
-    aCallRecord({ Id: 'a3', Acid: '1003', CreateTime: '2024-03-01 10:05:00', CallType: 3, CallResult: 'transferAgent', GroupId: BIG_GROUP_ID, GroupName: '海外业务组', ServicerId: '100203', ServicerName: '李娜' }),
-    aCallRecord({ Id: 'a4', Acid: '1004', CreateTime: '2024-03-01 11:00:00', CallResult: 'TouchRingCallLoss', GroupId: '123402', GroupName: '售后技能组', MemberId: '7000004' }),
-    aCallRecord({ Id: 'a5', Acid: '1005', CreateTime: '2024-03-02 09:00:00', CallResult: 'touchInLoss', ServicerId: null, ServicerName: null, CallingNumber: '1590000****' }),
-    ...Array.from({ length: 12 }, (_, i) => aCallRecord({ Id: `b${String(i + 1).padStart(2, '0')}`, Acid: String(2001 + i), CreateTime: `2024-02-20 08:${String(i).padStart(2, '0')}:00` })),
+    aCallRecord({
+      Id: 'a2',
+      Acid: '1002',
+      CreateTime: '2024-03-01 10:05:00',
+      CallType: 1,
+      CallResult: 'dailing',
+      CallingNumber: '0571773****',
+      CalledNumber: '1391111****',
+      GroupId: null,
+      GroupName: null,
+      ServicerId: '100202',
+      ServicerName: '刘 测试',
+      MemberId: '7000002',
+      MemberName: '张先生',
+    }),
+    aCallRecord({
+      Id: 'a3',
+      Acid: '1003',
+      CreateTime: '2024-03-01 10:05:00',
+      CallType: 3,
+      CallResult: 'transferAgent',
+      GroupId: BIG_GROUP_ID,
+      GroupName: '海外业务组',
+      ServicerId: '100203',
+      ServicerName: '李娜',
+    }),
+    aCallRecord({
+      Id: 'a4',
+      Acid: '1004',
+      CreateTime: '2024-03-01 11:00:00',
+      CallResult: 'TouchRingCallLoss',
+      GroupId: '123402',
+      GroupName: '售后技能组',
+      MemberId: '7000004',
+    }),
+    aCallRecord({
+      Id: 'a5',
+      Acid: '1005',
+      CreateTime: '2024-03-02 09:00:00',
+      CallResult: 'touchInLoss',
+      ServicerId: null,
+      ServicerName: null,
+      CallingNumber: '1590000****',
+    }),
+    ...Array.from({ length: 12 }, (_, i) =>
+      aCallRecord({ Id: `b${String(i + 1).padStart(2, '0')}`, Acid: String(2001 + i), CreateTime: `2024-02-20 08:${String(i).padStart(2, '0')}:00` }),
+    ),
   ];
 }
 

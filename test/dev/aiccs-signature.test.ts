@@ -2,15 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import RPCClient from '@alicloud/pop-core';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalizeRpcParams,
-  encodeRpcParams,
-  popEncode,
-  rpcStringToSign,
-  signRpc,
-  signRpcRequest,
-  verifyRpcSignature,
-} from '../../dev/aiccs/index';
+import { canonicalizeRpcParams, encodeRpcParams, popEncode, rpcStringToSign, signRpc, signRpcRequest, verifyRpcSignature } from '../../dev/aiccs/index';
 
 /** Spec §10.1 inputs, already flattened the way pop-core flattens them. */
 const VECTOR_PARAMS: Record<string, string> = {
@@ -127,7 +119,11 @@ describe('agreement with the real pop-core', () => {
     const client = new RPCClient({ endpoint: `http://127.0.0.1:${port}`, apiVersion: '2019-10-15', accessKeyId: 'testid', accessKeySecret: 'testsecret' });
 
     // Act
-    await client.request('HotlineSessionQuery', { InstanceId: 'i-1', AcidList: Array.from({ length: 11 }, (_, i) => `a${i + 1}`), ServicerName: "O'Neil (x)*" }, { method: 'POST' });
+    await client.request(
+      'HotlineSessionQuery',
+      { InstanceId: 'i-1', AcidList: Array.from({ length: 11 }, (_, i) => `a${i + 1}`), ServicerName: "O'Neil (x)*" },
+      { method: 'POST' },
+    );
     server.close();
 
     // Assert: re-encoding the decoded params with our code gives pop-core's exact bytes.

@@ -15,7 +15,16 @@ describe('serializeRecord', () => {
 
   it('strings style: every numeric record field quoted', () => {
     const parsed = JSON.parse(serializeRecord(aCallRecord({ GroupId: BIG_GROUP_ID }), 'strings')) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ CallType: '2', GroupId: BIG_GROUP_ID, QueueUpContinueTime: '8', RingContinueTime: '6', CallContinueTime: '155', EvaluationLevel: '5', EvaluationScore: '4', ActiveTransferId: null });
+    expect(parsed).toMatchObject({
+      CallType: '2',
+      GroupId: BIG_GROUP_ID,
+      QueueUpContinueTime: '8',
+      RingContinueTime: '6',
+      CallContinueTime: '155',
+      EvaluationLevel: '5',
+      EvaluationScore: '4',
+      ActiveTransferId: null,
+    });
   });
 
   it('mixed-empty style: missing values become absent, null or "" deterministically', () => {
@@ -51,7 +60,10 @@ describe('serializeRecord', () => {
 
 describe('serializeSuccessBody', () => {
   it('wraps records in the documented envelope', () => {
-    const body = JSON.parse(serializeSuccessBody('ABC-1', { PageNumber: 2, PageSize: 1, TotalCount: 26, CallDetailRecord: [aCallRecord()] }, 'metadata')) as Record<string, unknown>;
+    const body = JSON.parse(serializeSuccessBody('ABC-1', { PageNumber: 2, PageSize: 1, TotalCount: 26, CallDetailRecord: [aCallRecord()] }, 'metadata')) as Record<
+      string,
+      unknown
+    >;
     expect(body).toEqual({
       RequestId: 'ABC-1',
       Success: true,

@@ -46,7 +46,7 @@ beforeAll(async () => {
           return 'done';
         },
       },
-      'svc2$direct': { handler: async () => 'via service$function' },
+      svc2$direct: { handler: async () => 'via service$function' },
     },
   });
 });
@@ -62,7 +62,15 @@ beforeEach(() => {
 const fc3 = (credentials: Credentials = CALLER): Invoker =>
   createFc3Invoker({ endpoint: new URL(gateway.url), credentials: { kind: 'static', credentials }, qualifier: 'LATEST', timeoutMs: 5_000 });
 const fc2 = (serviceName: string | undefined, credentials: Credentials = CALLER): Invoker =>
-  createFc2Invoker({ accountId: '1234567890123456', region: 'cn-hangzhou', endpoint: new URL(gateway.url), credentials: { kind: 'static', credentials }, serviceName, qualifier: 'LATEST', timeoutMs: 5_000 });
+  createFc2Invoker({
+    accountId: '1234567890123456',
+    region: 'cn-hangzhou',
+    endpoint: new URL(gateway.url),
+    credentials: { kind: 'static', credentials },
+    serviceName,
+    qualifier: 'LATEST',
+    timeoutMs: 5_000,
+  });
 
 async function rejection(promise: Promise<unknown>): Promise<InvokeTransportError> {
   const error = await promise.then(

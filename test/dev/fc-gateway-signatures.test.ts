@@ -47,8 +47,21 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function captureFc3(key: AccessKey, functionName: string, body: string): Promise<Captured> {
   const Client = interopDefault(Fc3Client);
-  const client = new Client(new $OpenApiUtil.Config({ accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken ?? '', endpoint: origin, protocol: 'http' }));
-  await client.invokeFunctionWithOptions(functionName, new InvokeFunctionRequest({ qualifier: 'LATEST', body: Readable.from([Buffer.from(body)]) }), new InvokeFunctionHeaders({ xFcInvocationType: 'Sync' }), new RuntimeOptions({}));
+  const client = new Client(
+    new $OpenApiUtil.Config({
+      accessKeyId: key.accessKeyId,
+      accessKeySecret: key.accessKeySecret,
+      securityToken: key.securityToken ?? '',
+      endpoint: origin,
+      protocol: 'http',
+    }),
+  );
+  await client.invokeFunctionWithOptions(
+    functionName,
+    new InvokeFunctionRequest({ qualifier: 'LATEST', body: Readable.from([Buffer.from(body)]) }),
+    new InvokeFunctionHeaders({ xFcInvocationType: 'Sync' }),
+    new RuntimeOptions({}),
+  );
   const request = captured.at(-1);
   if (!request) throw new Error('nothing captured');
   return request;
@@ -56,7 +69,13 @@ async function captureFc3(key: AccessKey, functionName: string, body: string): P
 
 async function captureFc2(key: AccessKey, body: string): Promise<Captured> {
   const Client = interopDefault(Fc2Client);
-  const client = new Client('1234567890', { accessKeyID: key.accessKeyId, accessKeySecret: key.accessKeySecret, ...(key.securityToken ? { securityToken: key.securityToken } : {}), region: 'cn-hangzhou', endpoint: `http://${origin}` });
+  const client = new Client('1234567890', {
+    accessKeyID: key.accessKeyId,
+    accessKeySecret: key.accessKeySecret,
+    ...(key.securityToken ? { securityToken: key.securityToken } : {}),
+    region: 'cn-hangzhou',
+    endpoint: `http://${origin}`,
+  });
   await client.invokeFunction('svc', 'fn', Buffer.from(body), { 'x-fc-invocation-type': 'Async' }, 'LATEST', { rawBuf: true });
   const request = captured.at(-1);
   if (!request) throw new Error('nothing captured');
@@ -67,7 +86,10 @@ const acs3 = (request: Captured, overrides: { now?: number; nonces?: NonceCache;
   verifyAcs3Request(request, { lookup: overrides.lookup ?? lookup, now: overrides.now ?? Date.now(), maxSkewMs: SKEW, nonces: overrides.nonces ?? new NonceCache() });
 
 const fc2 = (request: Captured, overrides: { now?: number; lookup?: typeof lookup } = {}) =>
-  verifyFc2Request({ method: request.method, path: decodeURIComponent(request.url.split('?')[0] ?? ''), headers: request.headers, body: request.body }, { lookup: overrides.lookup ?? lookup, now: overrides.now ?? Date.now(), maxSkewMs: SKEW });
+  verifyFc2Request(
+    { method: request.method, path: decodeURIComponent(request.url.split('?')[0] ?? ''), headers: request.headers, body: request.body },
+    { lookup: overrides.lookup ?? lookup, now: overrides.now ?? Date.now(), maxSkewMs: SKEW },
+  );
 
 describe('ACS3-HMAC-SHA256 (FC 3.0 invoke API, as @alicloud/fc20230330 signs)', () => {
   it('accepts requests signed by the SDK, STS and plain keys, with an encoded function name', async () => {
@@ -84,7 +106,11 @@ describe('ACS3-HMAC-SHA256 (FC 3.0 invoke API, as @alicloud/fc20230330 signs)', 
     ['a tampered body', (r: Captured) => ({ ...r, body: Buffer.from('{"pageSize":6}') }), 'SignatureNotMatch'],
     ['a tampered path', (r: Captured) => ({ ...r, url: r.url.replace('query', 'other') }), 'SignatureNotMatch'],
     ['a tampered query', (r: Captured) => ({ ...r, url: r.url.replace('LATEST', 'prod') }), 'SignatureNotMatch'],
-    ['a tampered signed header', (r: Captured) => ({ ...r, headers: { ...r.headers, 'x-fc-invocation-type': 'Sync', 'x-acs-action': 'DeleteFunction' } }), 'SignatureNotMatch'],
+    [
+      'a tampered signed header',
+      (r: Captured) => ({ ...r, headers: { ...r.headers, 'x-fc-invocation-type': 'Sync', 'x-acs-action': 'DeleteFunction' } }),
+      'SignatureNotMatch',
+    ],
     ['a missing security token', (r: Captured) => ({ ...r, headers: { ...r.headers, 'x-acs-security-token': undefined } }), 'InvalidSecurityToken'],
     ['another security token', (r: Captured) => ({ ...r, headers: { ...r.headers, 'x-acs-security-token': 'forged' } }), 'InvalidSecurityToken'],
     ['an unsigned x-acs header', (r: Captured) => ({ ...r, headers: { ...r.headers, 'x-acs-extra': '1' } }), 'IncompleteSignature'],

@@ -49,7 +49,16 @@ afterAll(async () => {
 
 describe('local FC gateway', () => {
   it('builds the FC 3.0 HTTP trigger event: comma-joined headers and query, encoded rawPath', async () => {
-    await send('POST', '/a%20b/c?x=1&x=2&y=z', [['Content-Type', 'application/json'], ['X-Multi', 'one'], ['X-Multi', 'two']], Buffer.from('{"k":1}'));
+    await send(
+      'POST',
+      '/a%20b/c?x=1&x=2&y=z',
+      [
+        ['Content-Type', 'application/json'],
+        ['X-Multi', 'one'],
+        ['X-Multi', 'two'],
+      ],
+      Buffer.from('{"k":1}'),
+    );
     const { event, context } = seen.at(-1) ?? { event: {}, context: {} as FcContext };
     expect(FcHttpEventSchema.safeParse(event).success).toBe(true);
     expect(event).toMatchObject({
@@ -62,7 +71,11 @@ describe('local FC gateway', () => {
     });
     expect(event['headers']['X-Multi']).toBe('one,two');
     expect(event['requestContext']['timeEpoch']).toMatch(/^\d{13}$/);
-    expect(context).toMatchObject({ credentials: { accessKeyId: 'STS.k', accessKeySecret: 's', securityToken: 't' }, function: { timeout: 1, handler: 'index.handler' }, region: 'cn-shanghai' });
+    expect(context).toMatchObject({
+      credentials: { accessKeyId: 'STS.k', accessKeySecret: 's', securityToken: 't' },
+      function: { timeout: 1, handler: 'index.handler' },
+      region: 'cn-shanghai',
+    });
     expect(context.requestId).toBe(event['requestContext']['requestId']);
   });
 

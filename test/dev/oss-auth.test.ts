@@ -31,8 +31,7 @@ function clientFor(credentials: Credentials, authorizationV4 = true, extra: Part
   const stsToken = credentials.stsToken;
   return new OSS({
     ...base,
-    refreshSTSToken: () =>
-      Promise.resolve({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, stsToken }),
+    refreshSTSToken: () => Promise.resolve({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, stsToken }),
   });
 }
 
@@ -45,9 +44,7 @@ function raw(
     const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end();
@@ -55,7 +52,10 @@ function raw(
 }
 
 function v4Date(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function xmlField(body: string, name: string): string | undefined {
@@ -204,10 +204,34 @@ describe('malformed authentication', () => {
     ['V1 without any date', () => ({ Authorization: `OSS ${LONG_TERM.accessKeyId}:c2ln` }), 403, 'AccessDenied'],
     ['V1 with an unparseable date', () => ({ Authorization: `OSS ${LONG_TERM.accessKeyId}:c2ln`, Date: 'yesterday' }), 403, 'AccessDenied'],
     ['V4 without Signature', () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)}`, 'x-oss-date': now().v4 }), 400, 'AuthorizationHeaderMalformed'],
-    ['V4 with an RFC 1123 x-oss-date', () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},Signature=00`, 'x-oss-date': now().v1 }), 403, 'AccessDenied'],
-    ['V4 with a scope date other than x-oss-date', () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope('20200101')},Signature=00`, 'x-oss-date': now().v4, 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' }), 400, 'AuthorizationHeaderMalformed'],
-    ['V4 without x-oss-content-sha256', () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},Signature=00`, 'x-oss-date': now().v4 }), 400, 'InvalidArgument'],
-    ['V4 naming an absent additional header', () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},AdditionalHeaders=range,Signature=00`, 'x-oss-date': now().v4, 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' }), 400, 'AuthorizationHeaderMalformed'],
+    [
+      'V4 with an RFC 1123 x-oss-date',
+      () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},Signature=00`, 'x-oss-date': now().v1 }),
+      403,
+      'AccessDenied',
+    ],
+    [
+      'V4 with a scope date other than x-oss-date',
+      () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope('20200101')},Signature=00`, 'x-oss-date': now().v4, 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' }),
+      400,
+      'AuthorizationHeaderMalformed',
+    ],
+    [
+      'V4 without x-oss-content-sha256',
+      () => ({ Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},Signature=00`, 'x-oss-date': now().v4 }),
+      400,
+      'InvalidArgument',
+    ],
+    [
+      'V4 naming an absent additional header',
+      () => ({
+        Authorization: `OSS4-HMAC-SHA256 Credential=${scope(now().day)},AdditionalHeaders=range,Signature=00`,
+        'x-oss-date': now().v4,
+        'x-oss-content-sha256': 'UNSIGNED-PAYLOAD',
+      }),
+      400,
+      'AuthorizationHeaderMalformed',
+    ],
     ['an S3 signature', () => ({ Authorization: 'AWS AKIA:c2ln', 'x-oss-date': now().v1 }), 400, 'InvalidArgument'],
   ])('rejects %s', async (_what, headers, status, code) => {
     const response = await raw('GET', '/x.txt', { Host: HOST, ...headers() });
@@ -283,14 +307,11 @@ describe('anonymous access', () => {
     try {
       open.putObject(BUCKET, 'public.txt', 'hello');
       const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(
-          { host: '127.0.0.1', port: open.port, path: '/public.txt', headers: { Host: HOST } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-          },
-        );
+        const req = httpRequest({ host: '127.0.0.1', port: open.port, path: '/public.txt', headers: { Host: HOST } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
         req.on('error', reject);
         req.end();
       });

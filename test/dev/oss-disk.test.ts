@@ -91,11 +91,7 @@ describe('disk storage', () => {
     expect(state.content.toString()).toBe('{"watermark":1}');
     expect((state.res.headers as Record<string, string>)['content-type']).toBe('application/json');
     expect((await client.get('manual/note.txt')).content.toString()).toBe('dropped in');
-    expect(server.listKeys(BUCKET)).toEqual([
-      'exports/dt=2024-03-08/hour=00/part-00001.jsonl.gz',
-      'manual/note.txt',
-      'persist/state.json',
-    ]);
+    expect(server.listKeys(BUCKET)).toEqual(['exports/dt=2024-03-08/hour=00/part-00001.jsonl.gz', 'manual/note.txt', 'persist/state.json']);
   });
 
   it('deletes the file, its sidecar, and the directories it emptied', async () => {

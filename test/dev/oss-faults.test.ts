@@ -118,16 +118,16 @@ describe('random failure rates', () => {
   });
 
   it('rejects rates outside [0, 1]', () => {
-    expect(() => server.setFaults({ unavailableRate: 1.5 })).toThrow(
-      'Expected faults.unavailableRate to be a probability in [0, 1], got 1.5.',
-    );
+    expect(() => server.setFaults({ unavailableRate: 1.5 })).toThrow('Expected faults.unavailableRate to be a probability in [0, 1], got 1.5.');
   });
 });
 
 describe('connection faults', () => {
   it('destroys the socket mid-request: ali-oss sees a status -1 ResponseError and nothing is stored', async () => {
     server.setFaults({ resetRate: 1 });
-    const error: unknown = await clientFor(server).put('faults/reset.txt', Buffer.from('lost')).catch((e: unknown) => e);
+    const error: unknown = await clientFor(server)
+      .put('faults/reset.txt', Buffer.from('lost'))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ResponseError', status: -1 });
     expect(server.stats.faults.reset).toBeGreaterThanOrEqual(1);
     expect(server.getObject(BUCKET, 'faults/reset.txt')).toBeUndefined();
@@ -152,7 +152,9 @@ describe('connection faults', () => {
 
   it('closes promptly while a request is parked in injected latency', async () => {
     const parked = await startOssServer({ credentials: [CREDENTIALS], faults: { latencyMs: 10_000 } });
-    const pending = clientFor(parked, { timeout: 20_000 }).put('x.txt', Buffer.from('x')).catch((e: unknown) => e);
+    const pending = clientFor(parked, { timeout: 20_000 })
+      .put('x.txt', Buffer.from('x'))
+      .catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     await parked.close();

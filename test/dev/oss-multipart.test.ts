@@ -129,9 +129,10 @@ describe('manual multipart calls', () => {
     const p2 = await client.uploadPart(key, init.uploadId, 2, small, 0, small.length);
 
     // ali-oss sorts the list itself, so a raw order problem cannot be sent through it; ETag and size can.
-    await expect(
-      client.completeMultipartUpload(key, init.uploadId, [{ number: 1, etag: '"00000000000000000000000000000000"' }]),
-    ).rejects.toMatchObject({ code: 'InvalidPart', status: 400 });
+    await expect(client.completeMultipartUpload(key, init.uploadId, [{ number: 1, etag: '"00000000000000000000000000000000"' }])).rejects.toMatchObject({
+      code: 'InvalidPart',
+      status: 400,
+    });
     await expect(
       client.completeMultipartUpload(key, init.uploadId, [
         { number: 1, etag: p1.etag },
@@ -179,9 +180,7 @@ describe('failPartNumber', () => {
     const key = 'mp/fail-part-2.bin';
     server.setFaults({ failPartNumber: 2 });
 
-    const error: unknown = await client
-      .multipartUpload(key, patterned(300 * KIB, 9), { partSize: 100 * KIB, parallel: 1 })
-      .catch((e: unknown) => e);
+    const error: unknown = await client.multipartUpload(key, patterned(300 * KIB, 9), { partSize: 100 * KIB, parallel: 1 }).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ status: 500, code: 'InternalError' });
     expect(server.stats.faults.failedPart).toBeGreaterThanOrEqual(1);

@@ -41,9 +41,7 @@ function raw(
     const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end();
@@ -68,9 +66,7 @@ describe.each([
 
   it('puts, heads, gets and deletes with user metadata, ETag and CRC-64', async () => {
     // Arrange: path style needs a non-IP endpoint, or ali-oss forces the virtual-host Host header (oss.md §2).
-    const client = clientFor(
-      pathStyle ? { authorizationV4, sldEnable: true, endpoint: `http://localhost:${server.port}` } : { authorizationV4 },
-    );
+    const client = clientFor(pathStyle ? { authorizationV4, sldEnable: true, endpoint: `http://localhost:${server.port}` } : { authorizationV4 });
     const body = Buffer.from('{"id":1}\n{"id":2}\n');
 
     // Act
@@ -98,23 +94,20 @@ describe.each([
 });
 
 describe('object keys', () => {
-  it.each([
-    'keys/with space.txt',
-    'keys/a+b=c.txt',
-    'keys/通话记录/二〇二四年.jsonl',
-    'keys/mixed 中 + = %25 ~!*()\'.txt',
-    'keys/deep/er/and/deeper/x',
-  ])('round-trips %j with V4 and V1', async (key) => {
-    for (const authorizationV4 of [true, false]) {
-      const client = clientFor({ authorizationV4 });
-      const body = Buffer.from(`body of ${key} ${String(authorizationV4)}`);
-      await client.put(key, body);
-      expect((await client.get(key)).content).toEqual(body);
-      expect(server.getObject(BUCKET, key)?.body).toEqual(body);
-      const listed = await client.listV2({ prefix: key });
-      expect(listed.objects.map((o) => o.name)).toEqual([key]);
-    }
-  });
+  it.each(['keys/with space.txt', 'keys/a+b=c.txt', 'keys/通话记录/二〇二四年.jsonl', "keys/mixed 中 + = %25 ~!*()'.txt", 'keys/deep/er/and/deeper/x'])(
+    'round-trips %j with V4 and V1',
+    async (key) => {
+      for (const authorizationV4 of [true, false]) {
+        const client = clientFor({ authorizationV4 });
+        const body = Buffer.from(`body of ${key} ${String(authorizationV4)}`);
+        await client.put(key, body);
+        expect((await client.get(key)).content).toEqual(body);
+        expect(server.getObject(BUCKET, key)?.body).toEqual(body);
+        const listed = await client.listV2({ prefix: key });
+        expect(listed.objects.map((o) => o.name)).toEqual([key]);
+      }
+    },
+  );
 });
 
 describe('PutObject checks', () => {
@@ -122,9 +115,11 @@ describe('PutObject checks', () => {
     const client = clientFor();
     const wrongMd5 = Buffer.alloc(16, 7).toString('base64');
 
-    await expect(
-      client.put('md5/bad.bin', Buffer.from('payload'), { headers: { 'Content-MD5': wrongMd5 } }),
-    ).rejects.toMatchObject({ name: 'InvalidDigestError', code: 'InvalidDigest', status: 400 });
+    await expect(client.put('md5/bad.bin', Buffer.from('payload'), { headers: { 'Content-MD5': wrongMd5 } })).rejects.toMatchObject({
+      name: 'InvalidDigestError',
+      code: 'InvalidDigest',
+      status: 400,
+    });
     expect(server.getObject(BUCKET, 'md5/bad.bin')).toBeUndefined();
   });
 
@@ -182,9 +177,7 @@ describe('GetObject details', () => {
   });
 
   it('answers 416 InvalidRange past the end', async () => {
-    await expect(
-      clientFor().get('get/alphabet.txt', undefined, { headers: { Range: 'bytes=26-30' } }),
-    ).rejects.toMatchObject({ code: 'InvalidRange', status: 416 });
+    await expect(clientFor().get('get/alphabet.txt', undefined, { headers: { Range: 'bytes=26-30' } })).rejects.toMatchObject({ code: 'InvalidRange', status: 416 });
   });
 
   it('honours If-None-Match (304) and If-Match (412)', async () => {
@@ -193,9 +186,10 @@ describe('GetObject details', () => {
 
     const notModified = await client.get('get/alphabet.txt', undefined, { headers: { 'If-None-Match': etag } });
     expect(notModified.res.status).toBe(304);
-    await expect(
-      client.get('get/alphabet.txt', undefined, { headers: { 'If-Match': '"0123456789ABCDEF0123456789ABCDEF"' } }),
-    ).rejects.toMatchObject({ code: 'PreconditionFailed', status: 412 });
+    await expect(client.get('get/alphabet.txt', undefined, { headers: { 'If-Match': '"0123456789ABCDEF0123456789ABCDEF"' } })).rejects.toMatchObject({
+      code: 'PreconditionFailed',
+      status: 412,
+    });
   });
 
   it('answers GetObjectMeta with ETag, size and CRC-64 but 404 for a missing key', async () => {
@@ -230,9 +224,10 @@ describe('CopyObject', () => {
     expect(server.getObject(BUCKET, 'copy/plain.txt')?.body.toString()).toBe('copy me');
     expect(server.getObject(BUCKET, 'copy/plain.txt')?.meta.userMeta).toEqual({ origin: 'a' });
     expect(server.getObject(BUCKET, 'copy/replaced.txt')?.meta.userMeta).toEqual({ origin: 'b' });
-    await expect(
-      client.copy('copy/plain.txt', 'copy/source 源.txt', { headers: { 'x-oss-forbid-overwrite': 'true' } }),
-    ).rejects.toMatchObject({ code: 'FileAlreadyExists', status: 409 });
+    await expect(client.copy('copy/plain.txt', 'copy/source 源.txt', { headers: { 'x-oss-forbid-overwrite': 'true' } })).rejects.toMatchObject({
+      code: 'FileAlreadyExists',
+      status: 409,
+    });
     await expect(client.copy('copy/x.txt', 'copy/absent.txt')).rejects.toMatchObject({ code: 'NoSuchKey', status: 404 });
   });
 });

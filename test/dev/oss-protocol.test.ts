@@ -27,9 +27,7 @@ function send(method: string, path: string, headers: Record<string, string> = {}
     const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers: { Host: HOST, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(body);
@@ -173,12 +171,17 @@ describe('GetObject edge cases', () => {
   });
 
   it('stores standard content headers and user metadata from a PUT', async () => {
-    const put = await send('PUT', '/h.gz', {
-      'Content-Type': 'application/gzip',
-      'Content-Encoding': 'gzip',
-      'Content-Disposition': 'attachment',
-      'x-oss-meta-records': '12',
-    }, 'zz');
+    const put = await send(
+      'PUT',
+      '/h.gz',
+      {
+        'Content-Type': 'application/gzip',
+        'Content-Encoding': 'gzip',
+        'Content-Disposition': 'attachment',
+        'x-oss-meta-records': '12',
+      },
+      'zz',
+    );
     expect(put.status).toBe(200);
     const head = await send('HEAD', '/h.gz');
     expect(head.headers).toMatchObject({
@@ -251,17 +254,18 @@ describe('listing edge cases', () => {
     expect(xmlField(page1.body, 'IsTruncated')).toBe('true');
     const keyMarker = xmlField(page1.body, 'NextKeyMarker') ?? '';
     const idMarker = xmlField(page1.body, 'NextUploadIdMarker') ?? '';
-    const page2 = await send(
-      'GET',
-      `/?uploads&prefix=mpu%2F&max-uploads=2&key-marker=${encodeURIComponent(keyMarker)}&upload-id-marker=${idMarker}`,
-    );
+    const page2 = await send('GET', `/?uploads&prefix=mpu%2F&max-uploads=2&key-marker=${encodeURIComponent(keyMarker)}&upload-id-marker=${idMarker}`);
     expect(xmlField(page2.body, 'IsTruncated')).toBe('false');
     // Uploads of one key come in initiation order, even within one millisecond.
     expect([...xmlFields(page1.body, 'UploadId'), ...xmlFields(page2.body, 'UploadId')]).toEqual([a1, a2, b1]);
     expect([...xmlFields(page1.body, 'Key'), ...xmlFields(page2.body, 'Key')]).toEqual(['mpu/a', 'mpu/a', 'mpu/b']);
     const skipKey = await send('GET', '/?uploads&prefix=mpu%2F&key-marker=mpu%2Fa');
     expect(xmlFields(skipKey.body, 'UploadId')).toEqual([b1]);
-    for (const [key, id] of [['mpu/a', a1], ['mpu/a', a2], ['mpu/b', b1]] as const) {
+    for (const [key, id] of [
+      ['mpu/a', a1],
+      ['mpu/a', a2],
+      ['mpu/b', b1],
+    ] as const) {
       expect((await send('DELETE', `/${key}?uploadId=${id}`)).status).toBe(204);
     }
   });
@@ -383,7 +387,12 @@ describe('server options and helpers', () => {
     [{ buckets: ['Bad_Bucket'] }, 'Expected bucket names of 3-63 lower-case letters, digits and hyphens, got "Bad_Bucket".'],
     [{ credentials: [] }, 'Expected at least one entry in credentials, got none.'],
     [
-      { credentials: [{ accessKeyId: 'a', accessKeySecret: 'b' }, { accessKeyId: 'a', accessKeySecret: 'c' }] },
+      {
+        credentials: [
+          { accessKeyId: 'a', accessKeySecret: 'b' },
+          { accessKeyId: 'a', accessKeySecret: 'c' },
+        ],
+      },
       'Expected unique accessKeyIds in credentials, got "a" twice.',
     ],
     [{ maxClockSkewMs: -1 }, 'Expected maxClockSkewMs >= 0, got -1.'],

@@ -28,7 +28,10 @@ const normalize = (wire: Array<Record<string, unknown>>) => normalizeRecords(wir
 
 // Hour 08 sorts first and sets DuckDB's sample: in it, five columns are null on every row.
 const allNullColumns = { EvaluationScore: null, ActiveTransferId: null, PassiveTransferId: null, PassiveTransferIdType: null, HangUpTime: null };
-const hour08 = normalize([aWireRecord({ Id: 'a-08-1', CreateTime: '2026-11-24 16:05:00', ...allNullColumns }), aWireRecord({ Id: 'a-08-2', CreateTime: '2026-11-24 16:59:59', ...allNullColumns })]);
+const hour08 = normalize([
+  aWireRecord({ Id: 'a-08-1', CreateTime: '2026-11-24 16:05:00', ...allNullColumns }),
+  aWireRecord({ Id: 'a-08-2', CreateTime: '2026-11-24 16:59:59', ...allNullColumns }),
+]);
 const hour09 = normalize([
   aWireRecord({ Id: 'b-09-1', CreateTime: '2026-11-24 17:00:00', ServicerName: TRICKY_NAME, CallingNumber: '05718888777' }),
   aWireRecord({ Id: 'b-09-2', CreateTime: '2026-11-24 17:30:00', GroupId: '98765432109876543210', CallType: 2, EvaluationScore: 5 }),
@@ -48,11 +51,29 @@ async function writeFiles(format: ExportFormat, records: readonly NormalizedCall
 }
 
 /** Writes one hour's data files and its manifest, as the exporter does; returns the keys. */
-async function exportHour(format: ExportFormat, hour: TimeRange, records: readonly NormalizedCallRecord[], options: { sequence?: number; withManifest?: boolean } = {}): Promise<string[]> {
+async function exportHour(
+  format: ExportFormat,
+  hour: TimeRange,
+  records: readonly NormalizedCallRecord[],
+  options: { sequence?: number; withManifest?: boolean } = {},
+): Promise<string[]> {
   const files = await writeFiles(format, records);
   const entries = files.map((file, i) => {
     const key = dataFileKey(prefixOf(format), INSTANCE, hour, (options.sequence ?? 0) + i, file.md5Hex, format);
-    return { key, file, entry: { key, format, records: file.records, bytes: file.body.length, uncompressedBytes: file.uncompressedBytes, md5: file.md5Hex, from: isoUtc(hour.from), to: isoUtc(hour.to) } };
+    return {
+      key,
+      file,
+      entry: {
+        key,
+        format,
+        records: file.records,
+        bytes: file.body.length,
+        uncompressedBytes: file.uncompressedBytes,
+        md5: file.md5Hex,
+        from: isoUtc(hour.from),
+        to: isoUtc(hour.to),
+      },
+    };
   });
   for (const { key, file } of entries) {
     await mkdir(dirname(join(root, key)), { recursive: true });
@@ -98,10 +119,16 @@ const comparable = (relation: string) =>
   `SELECT ${RECORD_COLUMNS.map((column) => (column.kind === 'timestamp' ? `epoch_ms("${column.name}") AS "${column.name}"` : `"${column.name}"`)).join(', ')} FROM ${relation} ORDER BY id`;
 
 function expectedRow(record: NormalizedCallRecord): Record<string, unknown> {
-  return Object.fromEntries(RECORD_COLUMNS.map((column) => [column.name, column.kind === 'timestamp' && record[column.name] !== null ? Date.parse(record[column.name] as string) : record[column.name]]));
+  return Object.fromEntries(
+    RECORD_COLUMNS.map((column) => [
+      column.name,
+      column.kind === 'timestamp' && record[column.name] !== null ? Date.parse(record[column.name] as string) : record[column.name],
+    ]),
+  );
 }
 
-const plain = (list: Array<Record<string, unknown>>) => list.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value])));
+const plain = (list: Array<Record<string, unknown>>) =>
+  list.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value])));
 
 const DDL_TYPES = { string: 'VARCHAR', timestamp: 'TIMESTAMP WITH TIME ZONE', integer: 'BIGINT' } as const;
 const ddlTypes = Object.fromEntries(RECORD_COLUMNS.map((column) => [column.name, DDL_TYPES[column.kind]]));
@@ -164,7 +191,9 @@ describe('DuckDB over the export', () => {
   it('puts a record in the UTC partition of its instant; Shanghai time is a conversion away', async () => {
     await connection.run(`SET VARIABLE export_root = ${sqlString(join(root, prefixOf('parquet')))}`);
     await connection.run(await committedView('parquet'));
-    const [row] = await rows("SELECT dt, hour, strftime(timezone('Asia/Shanghai', createTime), '%Y-%m-%d %H:%M:%S') AS local FROM call_records_parquet WHERE id = 'b-09-1'");
+    const [row] = await rows(
+      "SELECT dt, hour, strftime(timezone('Asia/Shanghai', createTime), '%Y-%m-%d %H:%M:%S') AS local FROM call_records_parquet WHERE id = 'b-09-1'",
+    );
     expect(row).toStrictEqual({ dt: '2026-11-24', hour: '09', local: '2026-11-24 17:00:00' });
   });
 
@@ -189,6 +218,12 @@ describe('Parquet export files read by hyparquet (a second, independent reader)'
     expect(schema.find((element) => element.name === 'evaluationScore')).toMatchObject({ type: 'INT64' });
     expect(schema.find((element) => element.name === 'groupId')?.logical_type).toStrictEqual({ type: 'STRING' });
     const read = await parquetReadObjects({ file: buffer, columns: ['id', 'callingNumber', 'servicerName', 'createTime', 'evaluationScore'] });
-    expect(read[0]).toStrictEqual({ id: 'b-09-1', callingNumber: '05718888777', servicerName: TRICKY_NAME, createTime: new Date('2026-11-24T09:00:00Z'), evaluationScore: 4n });
+    expect(read[0]).toStrictEqual({
+      id: 'b-09-1',
+      callingNumber: '05718888777',
+      servicerName: TRICKY_NAME,
+      createTime: new Date('2026-11-24T09:00:00Z'),
+      evaluationScore: 4n,
+    });
   });
 });

@@ -52,7 +52,12 @@ describe('the built export bundle', () => {
     })) as { status: string; totals: { records: number } };
     expect(summary).toMatchObject({ status: 'complete', totals: { records: 400 } });
     const contents = readExport(oss, 'cdr-export', 'bundle', INSTANCE);
-    expect(exactlyOnceDiff(contents.ids, emulator.store.all(INSTANCE).map((record) => record.Id))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+    expect(
+      exactlyOnceDiff(
+        contents.ids,
+        emulator.store.all(INSTANCE).map((record) => record.Id),
+      ),
+    ).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
     expect(oss.stats.signatureVersions.v4).toBeGreaterThan(0);
   });
 });

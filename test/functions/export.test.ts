@@ -112,7 +112,13 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     expect(oss.stats.faults.unavailable).toBeGreaterThan(0);
     expect(oss.incompleteUploads(BUCKET)).toStrictEqual([]);
     const manifest = contents.manifests.find((candidate) => candidate.partition.hour === '03');
-    expect(manifest).toMatchObject({ instanceId: A, partition: { dt: '2026-11-20', hour: '03' }, window: { from: '2026-11-20T03:00:00Z', to: '2026-11-20T04:00:00Z' }, timeZone: 'UTC', schemaVersion: 1 });
+    expect(manifest).toMatchObject({
+      instanceId: A,
+      partition: { dt: '2026-11-20', hour: '03' },
+      window: { from: '2026-11-20T03:00:00Z', to: '2026-11-20T04:00:00Z' },
+      timeZone: 'UTC',
+      schemaVersion: 1,
+    });
     expect(manifest?.sourceTotalCount).toBe(manifest?.recordCount);
     // One JSON summary line, one progress line per hour and instance.
     expect(log.entries().filter((entry) => entry['message'] === 'slice exported')).toHaveLength(12);
@@ -127,7 +133,9 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
 
     const after = readExport(oss, BUCKET, PREFIX, A);
     expect(exactlyOnceDiff(after.ids, sourceIds(recordsA, START, END))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
-    expect(after.manifests.flatMap((manifest) => manifest.files.map((file) => file.key)).sort()).toStrictEqual(before.manifests.flatMap((manifest) => manifest.files.map((file) => file.key)).sort());
+    expect(after.manifests.flatMap((manifest) => manifest.files.map((file) => file.key)).sort()).toStrictEqual(
+      before.manifests.flatMap((manifest) => manifest.files.map((file) => file.key)).sort(),
+    );
     expect(summary.instances[0]).toMatchObject({ status: 'complete', objects: 0 });
     expect(summary.instances[0]?.objectsReused).toBeGreaterThan(0);
     // A backfill never moves the watermark.
@@ -207,7 +215,12 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     oss.setFaults({});
     await handler(hourOne, exportContext());
     const contents = readExport(oss, BUCKET, PREFIX, MULTI);
-    expect(exactlyOnceDiff(contents.ids, recordsMulti.map((record) => record.Id))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+    expect(
+      exactlyOnceDiff(
+        contents.ids,
+        recordsMulti.map((record) => record.Id),
+      ),
+    ).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
     const file = contents.manifests[0]?.files[0];
     expect(file?.bytes).toBeGreaterThan(2 * 102_400);
     expect(oss.getObject(BUCKET, file?.key ?? '')?.meta.objectType).toBe('Multipart');
@@ -220,7 +233,10 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     const store = new RecordStore();
     store.add(LATE, generateCallRecords({ instanceId: LATE, seed: 31, from: hour.from, to: hour.to, count: 300 }));
     // Newest first in API order: records landing in the hour's last minute shift every later offset page.
-    const late = generateCallRecords({ instanceId: LATE, seed: 32, from: hour.to - 60_000, to: hour.to, count: 9 }).map((record, index) => ({ ...record, Id: `arrived-mid-read-${index}` }));
+    const late = generateCallRecords({ instanceId: LATE, seed: 32, from: hour.to - 60_000, to: hour.to, count: 9 }).map((record, index) => ({
+      ...record,
+      Id: `arrived-mid-read-${index}`,
+    }));
     let added = false;
     const lateEmulator = await startAiccsEmulator({
       store,
@@ -240,7 +256,12 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
       expect(summary.instances[0]).toMatchObject({ status: 'complete', records: 309 });
       expect(summary.instances[0]?.refetches).toBeGreaterThan(0);
       const contents = readExport(oss, BUCKET, PREFIX, LATE);
-      expect(exactlyOnceDiff(contents.ids, store.all(LATE).map((record) => record.Id))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+      expect(
+        exactlyOnceDiff(
+          contents.ids,
+          store.all(LATE).map((record) => record.Id),
+        ),
+      ).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
       expect(log.entries().some((entry) => entry['message'] === 'records moved during paging; reading the slice again')).toBe(true);
     } finally {
       await lateEmulator.close();
@@ -249,7 +270,11 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
 
   it('fails fast on a bad event: nothing read, nothing written, watermark untouched', async () => {
     clearBucket();
-    oss.putObject(BUCKET, `${PREFIX}/_state/instance=${A}.json`, JSON.stringify({ instanceId: A, watermark: '2026-11-20T01:00:00Z', updatedAt: '2026-11-20T01:10:00Z', runId: 'r0' }));
+    oss.putObject(
+      BUCKET,
+      `${PREFIX}/_state/instance=${A}.json`,
+      JSON.stringify({ instanceId: A, watermark: '2026-11-20T01:00:00Z', updatedAt: '2026-11-20T01:10:00Z', runId: 'r0' }),
+    );
     emulator.resetStats();
     const requestsBefore = Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0);
     const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
@@ -287,7 +312,10 @@ describe('export core against the emulator and the OSS server (scenarios that ne
     const base = popApi();
     const hour = { from: Date.parse('2026-11-20T04:00:00Z'), to: Date.parse('2026-11-20T05:00:00Z') };
     // Late records inside the hour being read, newest first in API order, so every later offset page shifts.
-    const late = generateCallRecords({ instanceId: B, seed: 99, from: hour.to - 60_000, to: hour.to, count: 7 }).map((record, index) => ({ ...record, Id: `late-arrival-${index}` }));
+    const late = generateCallRecords({ instanceId: B, seed: 99, from: hour.to - 60_000, to: hour.to, count: 7 }).map((record, index) => ({
+      ...record,
+      Id: `late-arrival-${index}`,
+    }));
     let calls = 0;
     const api: HotlineSessionApi = {
       async queryPage(params, options) {
@@ -319,16 +347,27 @@ describe('export core against the emulator and the OSS server (scenarios that ne
     const hour = { from: Date.parse('2026-11-21T10:00:00Z'), to: Date.parse('2026-11-21T11:00:00Z') };
     const dense = generateCallRecords({ instanceId: DENSE, seed: 5, from: hour.from, to: hour.to, count: 52_000 });
     emulator.store.add(DENSE, dense);
-    const summary = await runExport({ mode: 'backfill', instanceId: DENSE, range: hour }, { ...deps(popApi()), settings: { ...deps(popApi()).settings, concurrency: 16 } });
+    const summary = await runExport(
+      { mode: 'backfill', instanceId: DENSE, range: hour },
+      { ...deps(popApi()), settings: { ...deps(popApi()).settings, concurrency: 16 } },
+    );
     expect(summary.instances[0]).toMatchObject({ status: 'complete', records: 52_000, splits: 1, pieces: 2 });
-    expect(exactlyOnceDiff(readExport(oss, BUCKET, PREFIX, DENSE).ids, dense.map((record) => record.Id))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+    expect(
+      exactlyOnceDiff(
+        readExport(oss, BUCKET, PREFIX, DENSE).ids,
+        dense.map((record) => record.Id),
+      ),
+    ).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
   }, 60_000);
 
   it('names a one-second slice that still holds too many records instead of truncating', async () => {
     const second = Date.parse('2026-11-22T00:00:00Z');
     const burst = generateCallRecords({ instanceId: DENSE, seed: 6, from: second, to: second + 1_000, count: 30 });
     emulator.store.add(DENSE, burst);
-    const failure = await runExport({ mode: 'backfill', instanceId: DENSE, range: { from: second, to: second + 3_600_000 } }, deps(popApi(), { maxRecordsPerFilter: 10 })).catch((error: unknown) => error);
+    const failure = await runExport(
+      { mode: 'backfill', instanceId: DENSE, range: { from: second, to: second + 3_600_000 } },
+      deps(popApi(), { maxRecordsPerFilter: 10 }),
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportFailedError);
     expect((failure as ExportFailedError).summary.instances[0]?.error).toMatch(/\[2026-11-22T00:00:00Z, 2026-11-22T00:00:01Z\) holds 30 records/);
   });

@@ -44,7 +44,11 @@ afterAll(async () => {
 
 describe('the built query bundle behind the local FC gateway', () => {
   it('answers a real HTTP query with normalized records', async () => {
-    const response = await fetch(`${gateway.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callType: 'inbound', pageSize: 5 }) });
+    const response = await fetch(`${gateway.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callType: 'inbound', pageSize: 5 }),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { records: Array<Record<string, unknown>>; page: { totalCount: number } };
     expect(body.records).toHaveLength(5);

@@ -136,25 +136,50 @@ describe('filters (each checked against the dataset, independently of the emulat
     { info: 'callType (code)', filter: () => ({ callType: 1 }), matches: (r) => r.CallType === 1 },
     { info: 'callTypeList', filter: () => ({ callTypeList: ['outbound', 'transfer'] }), matches: (r) => r.CallType === 1 || r.CallType === 3 },
     { info: 'callingNumber', filter: () => ({ callingNumber: pick('CallingNumber') }), matches: (r) => r.CallingNumber === pick('CallingNumber') },
-    { info: 'callingNumberList', filter: () => ({ callingNumberList: [pick('CallingNumber'), pick('CallingNumber', 2)] }), matches: (r) => [pick('CallingNumber'), pick('CallingNumber', 2)].includes(r.CallingNumber) },
+    {
+      info: 'callingNumberList',
+      filter: () => ({ callingNumberList: [pick('CallingNumber'), pick('CallingNumber', 2)] }),
+      matches: (r) => [pick('CallingNumber'), pick('CallingNumber', 2)].includes(r.CallingNumber),
+    },
     { info: 'calledNumber', filter: () => ({ calledNumber: pick('CalledNumber') }), matches: (r) => r.CalledNumber === pick('CalledNumber') },
-    { info: 'calledNumberList', filter: () => ({ calledNumberList: [pick('CalledNumber'), pick('CalledNumber', 3)] }), matches: (r) => [pick('CalledNumber'), pick('CalledNumber', 3)].includes(r.CalledNumber) },
+    {
+      info: 'calledNumberList',
+      filter: () => ({ calledNumberList: [pick('CalledNumber'), pick('CalledNumber', 3)] }),
+      matches: (r) => [pick('CalledNumber'), pick('CalledNumber', 3)].includes(r.CalledNumber),
+    },
     { info: 'groupId', filter: () => ({ groupId: pick('GroupId') }), matches: (r) => r.GroupId === pick('GroupId') },
-    { info: 'groupIdList', filter: () => ({ groupIdList: [pick('GroupId'), pick('GroupId', 4)] }), matches: (r) => [pick('GroupId'), pick('GroupId', 4)].includes(r.GroupId) },
+    {
+      info: 'groupIdList',
+      filter: () => ({ groupIdList: [pick('GroupId'), pick('GroupId', 4)] }),
+      matches: (r) => [pick('GroupId'), pick('GroupId', 4)].includes(r.GroupId),
+    },
     { info: 'groupName', filter: () => ({ groupName: pick('GroupName') }), matches: (r) => r.GroupName === pick('GroupName') },
     { info: 'servicerId', filter: () => ({ servicerId: pick('ServicerId') }), matches: (r) => r.ServicerId === pick('ServicerId') },
-    { info: 'servicerIdList', filter: () => ({ servicerIdList: [pick('ServicerId'), pick('ServicerId', 5)] }), matches: (r) => [pick('ServicerId'), pick('ServicerId', 5)].includes(r.ServicerId) },
+    {
+      info: 'servicerIdList',
+      filter: () => ({ servicerIdList: [pick('ServicerId'), pick('ServicerId', 5)] }),
+      matches: (r) => [pick('ServicerId'), pick('ServicerId', 5)].includes(r.ServicerId),
+    },
     { info: 'servicerName', filter: () => ({ servicerName: pick('ServicerName') }), matches: (r) => r.ServicerName === pick('ServicerName') },
     { info: 'memberId', filter: () => ({ memberId: pick('MemberId') }), matches: (r) => r.MemberId === pick('MemberId') },
-    { info: 'memberIdList', filter: () => ({ memberIdList: [pick('MemberId'), pick('MemberId', 6)] }), matches: (r) => [pick('MemberId'), pick('MemberId', 6)].includes(r.MemberId) },
+    {
+      info: 'memberIdList',
+      filter: () => ({ memberIdList: [pick('MemberId'), pick('MemberId', 6)] }),
+      matches: (r) => [pick('MemberId'), pick('MemberId', 6)].includes(r.MemberId),
+    },
     { info: 'memberName', filter: () => ({ memberName: pick('MemberName') }), matches: (r) => r.MemberName === pick('MemberName') },
     { info: 'callResult', filter: () => ({ callResult: 'userHangup' }), matches: (r) => r.CallResult === 'userHangup' },
-    { info: 'callResultList', filter: () => ({ callResultList: ['normal', 'touchInLoss'] }), matches: (r) => r.CallResult === 'normal' || r.CallResult === 'touchInLoss' },
+    {
+      info: 'callResultList',
+      filter: () => ({ callResultList: ['normal', 'touchInLoss'] }),
+      matches: (r) => r.CallResult === 'normal' || r.CallResult === 'touchInLoss',
+    },
     { info: 'id', filter: () => ({ id: pick('Id', 3) }), matches: (r) => r.Id === pick('Id', 3) },
     {
       info: 'several fields (AND across, OR within lists)',
       filter: () => ({ callTypeList: [2, 3], callResult: 'normal', servicerIdList: [pick('ServicerId'), pick('ServicerId', 1), pick('ServicerId', 2)] }),
-      matches: (r) => (r.CallType === 2 || r.CallType === 3) && r.CallResult === 'normal' && [pick('ServicerId'), pick('ServicerId', 1), pick('ServicerId', 2)].includes(r.ServicerId),
+      matches: (r) =>
+        (r.CallType === 2 || r.CallType === 3) && r.CallResult === 'normal' && [pick('ServicerId'), pick('ServicerId', 1), pick('ServicerId', 2)].includes(r.ServicerId),
     },
     {
       info: 'startTime/endTime as a half-open range',
@@ -226,9 +251,21 @@ describe('errors', () => {
   it.each([
     { info: 'malformed JSON', body: '{"instanceId":', headers: undefined, status: 400, code: 'MALFORMED_JSON' },
     { info: 'a body over 64 KiB', body: JSON.stringify({ params: 'x'.repeat(70_000) }), headers: undefined, status: 413, code: 'PAYLOAD_TOO_LARGE' },
-    { info: 'a non-JSON content type', body: 'instanceId=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      info: 'a non-JSON content type',
+      body: 'instanceId=x',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
     { info: 'a schema violation', body: JSON.stringify({ instanceId: INSTANCE, pageSize: 500 }), headers: undefined, status: 422, code: 'VALIDATION_FAILED' },
-    { info: 'an instance outside the allowlist', body: JSON.stringify({ instanceId: 'ccc_xp_pre-cn-other' }), headers: undefined, status: 403, code: 'INSTANCE_NOT_ALLOWED' },
+    {
+      info: 'an instance outside the allowlist',
+      body: JSON.stringify({ instanceId: 'ccc_xp_pre-cn-other' }),
+      headers: undefined,
+      status: 403,
+      code: 'INSTANCE_NOT_ALLOWED',
+    },
     { info: 'an unsupported Accept', body: JSON.stringify({ instanceId: INSTANCE }), headers: { Accept: 'application/xml' }, status: 406, code: 'NOT_ACCEPTABLE' },
   ])('answers $info with $status $code and never calls AICCS', async ({ body, headers, status, code }) => {
     const handler = aHandler();
@@ -365,7 +402,15 @@ describe('logs', () => {
     await post({ instanceId: INSTANCE, calledNumber: phone }, { env: { AICCS_MAX_ATTEMPTS: '2' } });
     const entries = log.entries();
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ level: 'info', message: 'request', route: 'POST /', status: 200, upstream_calls: 1, retries: 0, request_id: aContext().requestId });
+    expect(entries[0]).toMatchObject({
+      level: 'info',
+      message: 'request',
+      route: 'POST /',
+      status: 200,
+      upstream_calls: 1,
+      retries: 0,
+      request_id: aContext().requestId,
+    });
     expect(entries[1]).toMatchObject({ level: 'error', status: 502, upstream_calls: 2, retries: 1, code: 'UPSTREAM_UNAVAILABLE' });
     const text = log.lines.join('');
     for (const secret of [TEST_CREDENTIALS.accessKeySecret, TEST_CREDENTIALS.securityToken, phone]) expect(text).not.toContain(secret);

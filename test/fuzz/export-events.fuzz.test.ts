@@ -13,15 +13,38 @@ import { MemoryStore } from '../fakes/memory-store';
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const ALLOWED = ['ccc_xp_pre-cn-a1'];
 
-const iso = fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom('2026-11-01', '2026-11-01T00:00:00', 'yesterday', '', '2026-13-01T00:00:00Z', '2026-11-01T00:00:00+08:00'));
-const nasty = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'grapheme', maxLength: 30 }), iso, fc.constantFrom('ccc_xp_pre-cn-a1', '../x', 'a/b', 'csv', 'jsonl', 'parquet'));
+const iso = fc.oneof(
+  fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('2026-11-01', '2026-11-01T00:00:00', 'yesterday', '', '2026-13-01T00:00:00Z', '2026-11-01T00:00:00+08:00'),
+);
+const nasty = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  iso,
+  fc.constantFrom('ccc_xp_pre-cn-a1', '../x', 'a/b', 'csv', 'jsonl', 'parquet'),
+);
 const eventLike = fc.oneof(
   fc.record({ instanceId: nasty, from: nasty, to: nasty }, { requiredKeys: [] }),
   fc.record({ instanceId: nasty, from: iso, to: iso, format: nasty, force: nasty }, { requiredKeys: ['instanceId', 'from', 'to'] }),
-  fc.record({ triggerTime: fc.oneof(iso, nasty), triggerName: nasty, payload: fc.oneof(nasty, fc.jsonValue().map((value) => JSON.stringify(value)), fc.constantFrom('{"instanceIds":["../../etc"]}', '{"instanceIds":[]}', '{"format":"xml"}', '{oops')) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      triggerTime: fc.oneof(iso, nasty),
+      triggerName: nasty,
+      payload: fc.oneof(
+        nasty,
+        fc.jsonValue().map((value) => JSON.stringify(value)),
+        fc.constantFrom('{"instanceIds":["../../etc"]}', '{"instanceIds":[]}', '{"format":"xml"}', '{oops'),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'instanceId', 'triggerTime', 'from'), nasty),
 );
-const rawEvent = fc.oneof(eventLike.map((value) => JSON.stringify(value)), fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify(value)), fc.string({ unit: 'binary', maxLength: 200 }));
+const rawEvent = fc.oneof(
+  eventLike.map((value) => JSON.stringify(value)),
+  fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify(value)),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+);
 
 describe(`export events under ${RUNS} generated inputs`, () => {
   it('either parses into a request or fails with InvalidExportEventError naming the problem; never anything else', () => {
@@ -80,14 +103,23 @@ describe('values that become OSS keys', () => {
       fc.property(candidate, candidate, (prefix, instanceId) => {
         let settings;
         try {
-          settings = loadExportConfig({ EXPORT_INSTANCE_IDS: 'ccc_xp_pre-cn-a1', OSS_REGION: 'oss-cn-hangzhou', OSS_BUCKET: 'cdr-export', EXPORT_PREFIX: prefix }).settings;
+          settings = loadExportConfig({
+            EXPORT_INSTANCE_IDS: 'ccc_xp_pre-cn-a1',
+            OSS_REGION: 'oss-cn-hangzhou',
+            OSS_BUCKET: 'cdr-export',
+            EXPORT_PREFIX: prefix,
+          }).settings;
         } catch (error) {
           expect(error).toBeInstanceOf(ConfigError);
           return;
         }
         fc.pre(INSTANCE_ID_PATTERN.test(instanceId));
         const hour = { from: Date.UTC(2026, 10, 1, 5), to: Date.UTC(2026, 10, 1, 6) };
-        for (const key of [dataFileKey(settings.prefix, instanceId, hour, 0, '0'.repeat(32), 'jsonl'), manifestKey(settings.prefix, instanceId, partitionOf(hour.from)), stateKey(settings.prefix, instanceId)]) {
+        for (const key of [
+          dataFileKey(settings.prefix, instanceId, hour, 0, '0'.repeat(32), 'jsonl'),
+          manifestKey(settings.prefix, instanceId, partitionOf(hour.from)),
+          stateKey(settings.prefix, instanceId),
+        ]) {
           const segments = key.split('/');
           expect(segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..')).toBe(true);
           expect(key).not.toMatch(/[\\?#\s\u0000]/);

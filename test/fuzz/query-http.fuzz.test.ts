@@ -10,7 +10,16 @@ import { aContext } from '../builders/fc';
 /** Bounded in CI; FUZZ_RUNS=100000 for a long local run. */
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const INSTANCE = 'ccc_xp_pre-cn-fuzz0001';
-const CLIENT_ERROR_CODES = new Set(['MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'VALIDATION_FAILED', 'INSTANCE_NOT_ALLOWED', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED']);
+const CLIENT_ERROR_CODES = new Set([
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_ACCEPTABLE',
+  'VALIDATION_FAILED',
+  'INSTANCE_NOT_ALLOWED',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+]);
 
 let upstreamCalls = 0;
 const api: HotlineSessionApi = {
@@ -19,12 +28,58 @@ const api: HotlineSessionApi = {
     return { requestId: 'fuzz', pageNumber: Number(params['PageNo']), pageSize: Number(params['PageSize']), totalCount: 0, records: [] };
   },
 };
-const handler = createFcHttpHandler(createQueryApp({ config: loadQueryConfig({ AICCS_INSTANCE_IDS: `${INSTANCE},ccc_xp_pre-cn-fuzz0002` }), apiFor: () => api, logger: silentLogger }));
+const handler = createFcHttpHandler(
+  createQueryApp({ config: loadQueryConfig({ AICCS_INSTANCE_IDS: `${INSTANCE},ccc_xp_pre-cn-fuzz0002` }), apiFor: () => api, logger: silentLogger }),
+);
 
-const filterKeys = ['instanceId', 'InstanceId', 'pageSize', 'PageSize', 'pageNo', 'callType', 'callTypeList', 'acidList', 'groupId', 'startTime', 'endTime', 'QueryStartTime', 'all', 'limit', 'callResult', 'servicerName', 'params', '__proto__', 'constructor', 'prototype', 'toString'];
+const filterKeys = [
+  'instanceId',
+  'InstanceId',
+  'pageSize',
+  'PageSize',
+  'pageNo',
+  'callType',
+  'callTypeList',
+  'acidList',
+  'groupId',
+  'startTime',
+  'endTime',
+  'QueryStartTime',
+  'all',
+  'limit',
+  'callResult',
+  'servicerName',
+  'params',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+];
 const nasty = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }),
-  fc.constantFrom(INSTANCE, 'ccc_xp_pre-cn-other', '../..', '', ' ', 'inbound', 1, 3, 50, 51, 0, -1, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, '9'.repeat(400), '2026-11-24T00:00:00Z', '2026-11-24T00:00:00', true, null),
+  fc.constantFrom(
+    INSTANCE,
+    'ccc_xp_pre-cn-other',
+    '../..',
+    '',
+    ' ',
+    'inbound',
+    1,
+    3,
+    50,
+    51,
+    0,
+    -1,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    Number.MAX_SAFE_INTEGER,
+    '9'.repeat(400),
+    '2026-11-24T00:00:00Z',
+    '2026-11-24T00:00:00',
+    true,
+    null,
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 120 }),
 );
@@ -46,8 +101,22 @@ const rawBody = fc.oneof(
 const request = fc.record({
   method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'post', 'X'),
   path: fc.constantFrom('/', '/', '/', '/openapi.json', '//', '/records', '/%2e%2e/', '/openapi.json/', ''),
-  contentType: fc.option(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/vnd.x+json', '', 'application/json\u0000'), { nil: undefined }),
-  accept: fc.option(fc.constantFrom('*/*', 'application/json', 'text/csv', 'application/x-ndjson', 'application/xml', 'text/html;q=0.9', 'application/json;q=0', ''), { nil: undefined }),
+  contentType: fc.option(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/vnd.x+json',
+      '',
+      'application/json\u0000',
+    ),
+    { nil: undefined },
+  ),
+  accept: fc.option(fc.constantFrom('*/*', 'application/json', 'text/csv', 'application/x-ndjson', 'application/xml', 'text/html;q=0.9', 'application/json;q=0', ''), {
+    nil: undefined,
+  }),
   body: rawBody,
   base64: fc.constantFrom(false, false, true),
   base64Garbage: fc.boolean(),
@@ -90,11 +159,18 @@ describe(`query function HTTP path under ${RUNS} generated requests`, () => {
 
   it('treats any non-HTTP event as a direct invocation and still never answers 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.stringify(value)), fc.string({ unit: 'binary', maxLength: 300 }), filterLike), async (text) => {
-        const result = await handler(Buffer.from(text), aContext());
-        expect(result.statusCode).toBeLessThan(500);
-        if (result.statusCode >= 400) expect(CLIENT_ERROR_CODES.has((JSON.parse(result.body) as { code: string }).code)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.stringify(value)),
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          filterLike,
+        ),
+        async (text) => {
+          const result = await handler(Buffer.from(text), aContext());
+          expect(result.statusCode).toBeLessThan(500);
+          if (result.statusCode >= 400) expect(CLIENT_ERROR_CODES.has((JSON.parse(result.body) as { code: string }).code)).toBe(true);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 5) },
     );
   }, 60_000);

@@ -30,7 +30,16 @@ describe('loadQueryConfig', () => {
       LOG_LEVEL: 'debug',
       QUERY_CONCURRENCY: '8',
     });
-    expect(config).toMatchObject({ instanceIds: ['a1', 'b2'], endpoint: 'http://127.0.0.1:8080', sourceTimeZone: 'UTC', timeoutMs: 5000, maxAttempts: 2, timeUnit: 's', logLevel: 'debug', concurrency: 8 });
+    expect(config).toMatchObject({
+      instanceIds: ['a1', 'b2'],
+      endpoint: 'http://127.0.0.1:8080',
+      sourceTimeZone: 'UTC',
+      timeoutMs: 5000,
+      maxAttempts: 2,
+      timeUnit: 's',
+      logLevel: 'debug',
+      concurrency: 8,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -58,6 +67,8 @@ describe('loadQueryConfig', () => {
   });
 
   it('never echoes the bad value', () => {
-    expect(() => loadQueryConfig({ ...minimal, AICCS_ENDPOINT: 'not-a-url-SECRETISH' })).toThrow(expect.objectContaining({ detail: expect.not.stringContaining('SECRETISH') }));
+    expect(() => loadQueryConfig({ ...minimal, AICCS_ENDPOINT: 'not-a-url-SECRETISH' })).toThrow(
+      expect.objectContaining({ detail: expect.not.stringContaining('SECRETISH') }),
+    );
   });
 });

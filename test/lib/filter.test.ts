@@ -102,7 +102,11 @@ describe('toWireParams', () => {
   const base = { instanceId: 'ccc_xp_pre-cn-abc123' } satisfies QueryFilter;
 
   it('sends only what is set, lists as arrays, call types as codes', () => {
-    const params = toWireParams({ ...base, callType: 'transfer', callTypeList: ['outbound', 2], acidList: ['a', 'b'], groupIdList: [1, '9007199254740993'] }, { pageNo: 3, pageSize: 50 }, { timeUnit: 'ms' });
+    const params = toWireParams(
+      { ...base, callType: 'transfer', callTypeList: ['outbound', 2], acidList: ['a', 'b'], groupIdList: [1, '9007199254740993'] },
+      { pageNo: 3, pageSize: 50 },
+      { timeUnit: 'ms' },
+    );
     expect(params).toStrictEqual({
       InstanceId: 'ccc_xp_pre-cn-abc123',
       PageNo: '3',

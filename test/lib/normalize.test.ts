@@ -69,7 +69,14 @@ describe('normalizeRecords', () => {
     const record = normalizeOne(
       aWireRecord({ CallType: '2', GroupId: '123456', QueueUpContinueTime: '4', EvaluationScore: ' 5 ', HangUpRole: 3, PassiveTransferIdType: 2 }),
     );
-    expect(record).toMatchObject({ callType: 'inbound', groupId: '123456', queueUpContinueTime: 4, evaluationScore: 5, hangUpRole: 'agent', passiveTransferIdType: 'phone' });
+    expect(record).toMatchObject({
+      callType: 'inbound',
+      groupId: '123456',
+      queueUpContinueTime: 4,
+      evaluationScore: 5,
+      hangUpRole: 'agent',
+      passiveTransferIdType: 'phone',
+    });
   });
 
   it('keeps integral values written with a zero fraction, and the record schema rejects a fraction', () => {

@@ -22,11 +22,26 @@ describe('phone masking', () => {
 
   it('masks calling, called and trunk numbers and a phone transfer target, nothing else', () => {
     const [record] = normalizeRecords(
-      [aWireRecord({ CallingNumber: '13812345678', CalledNumber: '13987654321', TrunkCall: '057188889999', PassiveTransferId: '13700001111', PassiveTransferIdType: '2', ServicerId: '12345678901' })],
+      [
+        aWireRecord({
+          CallingNumber: '13812345678',
+          CalledNumber: '13987654321',
+          TrunkCall: '057188889999',
+          PassiveTransferId: '13700001111',
+          PassiveTransferIdType: '2',
+          ServicerId: '12345678901',
+        }),
+      ],
       { instanceId: 'i', sourceTimeZone: 'Asia/Shanghai' },
     );
     const masked = createPhoneMasker({ mode: 'mask' })(record!);
-    expect(masked).toMatchObject({ callingNumber: '*******5678', calledNumber: '*******4321', trunkCall: '********9999', passiveTransferId: '*******1111', servicerId: '12345678901' });
+    expect(masked).toMatchObject({
+      callingNumber: '*******5678',
+      calledNumber: '*******4321',
+      trunkCall: '********9999',
+      passiveTransferId: '*******1111',
+      servicerId: '12345678901',
+    });
     const agentTransfer = createPhoneMasker({ mode: 'mask' })({ ...record!, passiveTransferIdType: 'agent', passiveTransferId: '555555' });
     expect(agentTransfer.passiveTransferId).toBe('555555');
     expect(createPhoneMasker({ mode: 'none' })(record!)).toBe(record);

@@ -20,7 +20,17 @@ const fatal = new Error('fatal');
 const classify: RetryOptions['classify'] = (error) => (error === retryable ? { retry: true, reason: 'transient' } : { retry: false });
 
 function options(time: ReturnType<typeof fakeTime>, overrides: Partial<RetryOptions> = {}): RetryOptions {
-  return { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, deadline: time.now() + 60_000, classify, now: time.now, sleep: time.sleep, random: () => 0.5, ...overrides };
+  return {
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    deadline: time.now() + 60_000,
+    classify,
+    now: time.now,
+    sleep: time.sleep,
+    random: () => 0.5,
+    ...overrides,
+  };
 }
 
 describe('withRetry', () => {
@@ -61,19 +71,25 @@ describe('withRetry', () => {
 
   it('does not start a back-off that would end past the deadline', async () => {
     const time = fakeTime();
-    const error = await withRetry(async () => {
-      throw retryable;
-    }, options(time, { deadline: time.now() + 120, random: () => 0.99 })).catch((thrown: unknown) => thrown);
+    const error = await withRetry(
+      async () => {
+        throw retryable;
+      },
+      options(time, { deadline: time.now() + 120, random: () => 0.99 }),
+    ).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ attempts: 2, stoppedBy: 'deadline' });
     expect(time.sleeps).toStrictEqual([99]);
   });
 
   it('honours a minimum delay from the classifier (throttling)', async () => {
     const time = fakeTime();
-    await withRetry(async (attempt) => {
-      if (attempt === 1) throw retryable;
-      return attempt;
-    }, options(time, { classify: () => ({ retry: true, reason: 'throttled', minDelayMs: 300 }), random: () => 0 }));
+    await withRetry(
+      async (attempt) => {
+        if (attempt === 1) throw retryable;
+        return attempt;
+      },
+      options(time, { classify: () => ({ retry: true, reason: 'throttled', minDelayMs: 300 }), random: () => 0 }),
+    );
     expect(time.sleeps).toStrictEqual([300]);
   });
 });

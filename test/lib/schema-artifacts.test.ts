@@ -5,10 +5,13 @@ import { RECORD_FIELDS, RECORD_SCHEMA_VERSION } from '../../lib/records/call-rec
 import { schemaArtifacts } from '../../lib/records/schema-artifacts';
 
 describe('schema/ artifacts', () => {
-  it.each(Object.keys(schemaArtifacts()))('%s is committed exactly as the generator writes it now (run `npm run schema` after changing the record schema)', async (path) => {
-    const committed = await readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
-    expect(committed).toBe(schemaArtifacts()[path]);
-  });
+  it.each(Object.keys(schemaArtifacts()))(
+    '%s is committed exactly as the generator writes it now (run `npm run schema` after changing the record schema)',
+    async (path) => {
+      const committed = await readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
+      expect(committed).toBe(schemaArtifacts()[path]);
+    },
+  );
 
   it('types every record column in every DDL: 30 columns, times and integers where the record has them', () => {
     const artifacts = schemaArtifacts();
@@ -16,13 +19,23 @@ describe('schema/ artifacts', () => {
     expect(duckdb.match(/CAST\("createTime" AS TIMESTAMPTZ\)/g)).toHaveLength(3);
     expect(duckdb.match(/CAST\("groupId" AS VARCHAR\)/g)).toHaveLength(3);
     expect(duckdb.match(/CAST\("evaluationScore" AS BIGINT\)/g)).toHaveLength(3);
-    const parquetTable = (artifacts['schema/maxcompute.sql'] ?? '').split('CREATE EXTERNAL TABLE IF NOT EXISTS call_records_parquet (')[1]?.split(')\nPARTITIONED')[0] ?? '';
-    expect(parquetTable.trim().split(',\n').map((line) => line.trim().split(' ')[0]?.replaceAll('`', ''))).toStrictEqual(RECORD_FIELDS);
+    const parquetTable =
+      (artifacts['schema/maxcompute.sql'] ?? '').split('CREATE EXTERNAL TABLE IF NOT EXISTS call_records_parquet (')[1]?.split(')\nPARTITIONED')[0] ?? '';
+    expect(
+      parquetTable
+        .trim()
+        .split(',\n')
+        .map((line) => line.trim().split(' ')[0]?.replaceAll('`', '')),
+    ).toStrictEqual(RECORD_FIELDS);
     expect(parquetTable).toContain('`createTime` TIMESTAMP');
     expect(parquetTable).toContain('`callContinueTime` BIGINT');
-    const jsonSchema = JSON.parse(artifacts['schema/call-record.schema.json'] ?? '{}') as { $defs: { NormalizedCallRecord: { properties: Record<string, { type?: unknown; anyOf?: unknown }> } } };
+    const jsonSchema = JSON.parse(artifacts['schema/call-record.schema.json'] ?? '{}') as {
+      $defs: { NormalizedCallRecord: { properties: Record<string, { type?: unknown; anyOf?: unknown }> } };
+    };
     expect(Object.keys(jsonSchema.$defs.NormalizedCallRecord.properties)).toStrictEqual(RECORD_FIELDS);
-    expect(jsonSchema.$defs.NormalizedCallRecord.properties['evaluationScore']?.anyOf ?? jsonSchema.$defs.NormalizedCallRecord.properties['evaluationScore']?.type).toBeDefined();
+    expect(
+      jsonSchema.$defs.NormalizedCallRecord.properties['evaluationScore']?.anyOf ?? jsonSchema.$defs.NormalizedCallRecord.properties['evaluationScore']?.type,
+    ).toBeDefined();
   });
 });
 

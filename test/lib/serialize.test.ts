@@ -4,16 +4,21 @@ import { normalizeRecords } from '../../lib/records/normalize';
 import { toCsv, toNdjson } from '../../lib/records/serialize';
 import { aWireRecord } from '../builders/records';
 
-const records = normalizeRecords(
-  [aWireRecord(), aWireRecord({ Id: 'second', ServicerName: 'Smith, "Jo"', MemberName: 'line\nbreak', CallContinueTime: null })],
-  { instanceId: 'ccc_xp_pre-cn-abc123', sourceTimeZone: 'Asia/Shanghai' },
-);
+const records = normalizeRecords([aWireRecord(), aWireRecord({ Id: 'second', ServicerName: 'Smith, "Jo"', MemberName: 'line\nbreak', CallContinueTime: null })], {
+  instanceId: 'ccc_xp_pre-cn-abc123',
+  sourceTimeZone: 'Asia/Shanghai',
+});
 
 describe('toNdjson', () => {
   it('writes one parseable record per line, newline-terminated', () => {
     const text = toNdjson(records);
     expect(text.endsWith('\n')).toBe(true);
-    expect(text.trimEnd().split('\n').map((line) => JSON.parse(line))).toStrictEqual(records);
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toStrictEqual(records);
   });
 });
 

@@ -30,10 +30,7 @@ beforeAll(async () => {
   const store = new RecordStore();
   const records = generateCallRecords({ instanceId: INSTANCE, seed: 4, from: HOUR, to: HOUR + 3_600_000, count: 40 });
   // Full, unmasked numbers in the source, as a real tenant's data may have.
-  store.add(INSTANCE, [
-    ...records,
-    aCallRecord({ Id: 'leak-1', CallingNumber: CALLING, CalledNumber: CALLED, TrunkCall: TRUNK, CreateTime: '2026-11-05 10:30:00' }),
-  ]);
+  store.add(INSTANCE, [...records, aCallRecord({ Id: 'leak-1', CallingNumber: CALLING, CalledNumber: CALLED, TrunkCall: TRUNK, CreateTime: '2026-11-05 10:30:00' })]);
   emulator = await startAiccsEmulator({ store, credentials: [{ ...TEST_CREDENTIALS }], requireSecurityToken: true, qps: 100_000 });
   // Real POP gateways echo the string to sign (every signed parameter, token included) on SignatureDoesNotMatch.
   echoingEmulator = await startAiccsEmulator({ store, credentials: [{ ...TEST_CREDENTIALS }], requireSecurityToken: true, echoStringToSign: true });
@@ -66,7 +63,11 @@ describe('no secrets or phone numbers where they must not be', () => {
     expect((await call({ instanceId: INSTANCE, calledNumber: CALLED })).statusCode).toBe(502);
     emulator.setFaults({});
     const echoing = createQueryFunction({ env: { ...env, AICCS_ENDPOINT: echoingEmulator.url }, logger: log.logger });
-    const refused = await call({ instanceId: INSTANCE, callingNumber: CALLING }, aContext({ credentials: { ...TEST_CREDENTIALS, accessKeySecret: 'wrong-secret-value' } }), echoing);
+    const refused = await call(
+      { instanceId: INSTANCE, callingNumber: CALLING },
+      aContext({ credentials: { ...TEST_CREDENTIALS, accessKeySecret: 'wrong-secret-value' } }),
+      echoing,
+    );
     expect(refused.statusCode).toBe(502);
     for (const [index, body] of bodies.entries()) assertClean(`response ${index}`, body);
     assertClean('the logs', log.lines.join(''));
@@ -108,7 +109,12 @@ describe('no secrets or phone numbers where they must not be', () => {
     // The HMAC of the number is there instead: joins still work.
     const { createHmac } = await import('node:crypto');
     const hashed = createHmac('sha256', HASH_KEY).update(CALLING).digest('hex');
-    expect(keys.filter((key) => key.endsWith('.gz')).map((key) => gunzipSync(oss.getObject('cdr-export', key)?.body ?? Buffer.alloc(0)).toString('utf8')).join('')).toContain(hashed);
+    expect(
+      keys
+        .filter((key) => key.endsWith('.gz'))
+        .map((key) => gunzipSync(oss.getObject('cdr-export', key)?.body ?? Buffer.alloc(0)).toString('utf8'))
+        .join(''),
+    ).toContain(hashed);
 
     // A failing run: OSS keeps answering 503.
     oss.setFaults({ unavailableRate: 1 });

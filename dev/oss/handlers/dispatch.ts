@@ -5,13 +5,7 @@
 import type { OssOperation } from '../types';
 import type { Handler } from './context';
 import { listMultipartUploads, listObjects, listObjectsV2 } from './list-handlers';
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  initiateMultipartUpload,
-  listParts,
-  uploadPart,
-} from './multipart-handlers';
+import { abortMultipartUpload, completeMultipartUpload, initiateMultipartUpload, listParts, uploadPart } from './multipart-handlers';
 import { copyObject, deleteObject, getObject, getObjectMeta, putObject } from './object-handlers';
 
 /** Handlers of the emulated operations; `AppendObject` and `Unsupported` have none (501). */

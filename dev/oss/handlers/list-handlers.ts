@@ -24,10 +24,7 @@ interface ListingPage {
  * (prefix ≤ `after`) is skipped, so a page boundary right after a prefix does not
  * repeat it. `max-keys` counts keys and prefixes together, as on OSS.
  */
-function listPage(
-  entries: readonly StoreEntry[],
-  options: { prefix: string; delimiter: string; after: string | undefined; maxKeys: number },
-): ListingPage {
+function listPage(entries: readonly StoreEntry[], options: { prefix: string; delimiter: string; after: string | undefined; maxKeys: number }): ListingPage {
   const { prefix, delimiter, after, maxKeys } = options;
   const contents: StoreEntry[] = [];
   const prefixes: string[] = [];

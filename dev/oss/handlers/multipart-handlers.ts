@@ -9,16 +9,7 @@ import { queryValue } from '../request-target';
 import { parseCompleteParts, type CompletePart } from '../xml';
 import type { Upload, UploadedPart } from '../multipart';
 import type { HandlerContext, HandlerResponse } from './context';
-import {
-  checkContentMd5,
-  fileAlreadyExists,
-  forbidsOverwrite,
-  integerParam,
-  isoTime,
-  requireValidKey,
-  writeAttributes,
-  xmlResponse,
-} from './common';
+import { checkContentMd5, fileAlreadyExists, forbidsOverwrite, integerParam, isoTime, requireValidKey, writeAttributes, xmlResponse } from './common';
 
 /** Every part but the last must be at least this large (OSS: 100 KiB). */
 export const MIN_PART_SIZE = 100 * 1024;
@@ -116,9 +107,7 @@ export function completeMultipartUpload(ctx: HandlerContext): HandlerResponse {
     });
   }
   checkContentMd5(ctx.headers, ctx.body);
-  const requested = completeAll
-    ? [...upload.parts.values()].sort((a, b) => a.partNumber - b.partNumber)
-    : parseCompleteParts(ctx.body.toString('utf8'));
+  const requested = completeAll ? [...upload.parts.values()].sort((a, b) => a.partNumber - b.partNumber) : parseCompleteParts(ctx.body.toString('utf8'));
   if (requested.length === 0) {
     throw new OssError('InvalidPart', { message: `Upload ${upload.uploadId} has no parts to complete.` });
   }
@@ -162,9 +151,7 @@ export function listParts(ctx: HandlerContext): HandlerResponse {
   const upload = activeUpload(ctx);
   const marker = integerParam(queryValue(ctx.query, 'part-number-marker'), 'part-number-marker', 0, MAX_PART_NUMBER, 0);
   const maxParts = integerParam(queryValue(ctx.query, 'max-parts'), 'max-parts', 1, 1000, 1000);
-  const all = [...upload.parts.values()]
-    .filter((part) => part.partNumber > marker)
-    .sort((a, b) => a.partNumber - b.partNumber);
+  const all = [...upload.parts.values()].filter((part) => part.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
   const page = all.slice(0, maxParts);
   const truncated = all.length > page.length;
   return xmlResponse([
@@ -177,17 +164,15 @@ export function listParts(ctx: HandlerContext): HandlerResponse {
       ['NextPartNumberMarker', page.at(-1)?.partNumber ?? marker],
       ['MaxParts', maxParts],
       ['IsTruncated', truncated],
-      ...page.map(
-        (part): [string, [string, string | number][]] => [
-          'Part',
-          [
-            ['PartNumber', part.partNumber],
-            ['LastModified', isoTime(part.lastModified)],
-            ['ETag', part.etag],
-            ['Size', part.body.length],
-          ],
+      ...page.map((part): [string, [string, string | number][]] => [
+        'Part',
+        [
+          ['PartNumber', part.partNumber],
+          ['LastModified', isoTime(part.lastModified)],
+          ['ETag', part.etag],
+          ['Size', part.body.length],
         ],
-      ),
+      ]),
     ],
   ]);
 }

@@ -10,16 +10,7 @@ import { buildObjectMeta, normalizeEtag } from '../object-meta';
 import { queryValue } from '../request-target';
 import type { OssObjectMeta } from '../types';
 import type { HandlerContext, HandlerResponse } from './context';
-import {
-  checkContentMd5,
-  fileAlreadyExists,
-  forbidsOverwrite,
-  isoTime,
-  objectHeaders,
-  requireValidKey,
-  writeAttributes,
-  xmlResponse,
-} from './common';
+import { checkContentMd5, fileAlreadyExists, forbidsOverwrite, isoTime, objectHeaders, requireValidKey, writeAttributes, xmlResponse } from './common';
 
 /** GetObject query parameters that override response headers. */
 const RESPONSE_OVERRIDES: ReadonlyArray<readonly [string, string]> = [
@@ -71,8 +62,7 @@ function modifiedAfter(meta: OssObjectMeta, dateText: string): boolean | undefin
  */
 function evaluateConditions(headers: IncomingHttpHeaders, meta: OssObjectMeta, prefix = ''): 304 | undefined {
   const get = (name: string): string | undefined => headerValue(headers, `${prefix}${name}`);
-  const failed = (condition: string): OssError =>
-    new OssError('PreconditionFailed', { details: [['Condition', `${prefix}${condition}`]] });
+  const failed = (condition: string): OssError => new OssError('PreconditionFailed', { details: [['Condition', `${prefix}${condition}`]] });
   const ifMatch = get('if-match');
   if (ifMatch !== undefined) {
     if (!etagListMatches(ifMatch, meta.etag)) throw failed('If-Match');

@@ -7,20 +7,7 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { OssError } from '../errors';
 import { compareKeys } from '../key-order';
@@ -270,8 +257,6 @@ export class DiskStore implements ObjectStore {
   }
 
   entries(bucket: string): StoreEntry[] {
-    return [...this.bucketIndex(bucket)]
-      .map(([key, meta]) => ({ key, meta }))
-      .sort((a, b) => compareKeys(a.key, b.key));
+    return [...this.bucketIndex(bucket)].map(([key, meta]) => ({ key, meta })).sort((a, b) => compareKeys(a.key, b.key));
   }
 }

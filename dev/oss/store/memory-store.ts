@@ -39,8 +39,6 @@ export class MemoryStore implements ObjectStore {
   }
 
   entries(bucket: string): StoreEntry[] {
-    return [...this.bucket(bucket)]
-      .map(([key, object]) => ({ key, meta: object.meta }))
-      .sort((a, b) => compareKeys(a.key, b.key));
+    return [...this.bucket(bucket)].map(([key, object]) => ({ key, meta: object.meta })).sort((a, b) => compareKeys(a.key, b.key));
   }
 }

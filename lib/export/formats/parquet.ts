@@ -39,7 +39,13 @@ function schemaElement(column: RecordColumn): SchemaElement {
     case 'string':
       return { name, repetition_type: 'OPTIONAL', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
     case 'timestamp':
-      return { name, repetition_type: 'OPTIONAL', type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } };
+      return {
+        name,
+        repetition_type: 'OPTIONAL',
+        type: 'INT64',
+        converted_type: 'TIMESTAMP_MILLIS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+      };
     case 'integer':
       // Plain INT64 is a signed 64-bit integer by definition. No INTEGER(64, true) annotation: hyparquet-writer 0.17 writes its
       // bitWidth as a Thrift i32 where the format says i8, and DuckDB then rejects the whole footer (TProtocolException).
@@ -100,7 +106,13 @@ export function createParquetFileBuilder(options: { rowGroupRows?: number } = {}
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
   if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1) throw new RangeError(`rowGroupRows must be an integer ≥ 1, got ${rowGroupRows}`);
   const bytes = new ByteWriter(64 * 1024);
-  const writer = new ParquetWriter({ writer: bytes, schema: [...PARQUET_SCHEMA], codec: 'SNAPPY', kvMetadata: KV_METADATA, createdBy: 'aiccs-call-records (hyparquet-writer)' });
+  const writer = new ParquetWriter({
+    writer: bytes,
+    schema: [...PARQUET_SCHEMA],
+    codec: 'SNAPPY',
+    kvMetadata: KV_METADATA,
+    createdBy: 'aiccs-call-records (hyparquet-writer)',
+  });
   let buffers: ColumnValue[][] = RECORD_COLUMNS.map(() => []);
   let bufferedRows = 0;
   let bufferedBytes = 0;

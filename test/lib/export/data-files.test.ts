@@ -22,8 +22,17 @@ describe('createDataFileWriter', () => {
     const [file, ...rest] = await collect(records, 'jsonl', { maxRecords: 100, maxBytes: 1 << 20 });
     expect(rest).toHaveLength(0);
     const text = gunzipSync(file?.body ?? Buffer.alloc(0)).toString('utf8');
-    expect(text.trimEnd().split('\n').map((line) => JSON.parse(line))).toStrictEqual(records);
-    expect(file?.md5Hex).toBe(createHash('md5').update(file?.body ?? '').digest('hex'));
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toStrictEqual(records);
+    expect(file?.md5Hex).toBe(
+      createHash('md5')
+        .update(file?.body ?? '')
+        .digest('hex'),
+    );
     expect(file?.records).toBe(10);
     expect(file?.uncompressedBytes).toBe(Buffer.byteLength(text));
   });
@@ -54,10 +63,17 @@ describe('createDataFileWriter', () => {
   });
 
   it('streams files larger than one gzip chunk and reads back every line', async () => {
-    const many = normalizeRecords(Array.from({ length: 4_000 }, (_, i) => aWireRecord({ Id: `r${i}` })), { instanceId: 'i', sourceTimeZone: 'Asia/Shanghai' });
+    const many = normalizeRecords(
+      Array.from({ length: 4_000 }, (_, i) => aWireRecord({ Id: `r${i}` })),
+      { instanceId: 'i', sourceTimeZone: 'Asia/Shanghai' },
+    );
     const [file] = await collect(many, 'jsonl', { maxRecords: 1e6, maxBytes: 1e9 });
     expect(file?.uncompressedBytes).toBeGreaterThan(1 << 20);
-    const ids = gunzipSync(file?.body ?? Buffer.alloc(0)).toString('utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    const ids = gunzipSync(file?.body ?? Buffer.alloc(0))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(ids).toStrictEqual(many.map((record) => record.id));
   });
 });

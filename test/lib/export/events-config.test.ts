@@ -43,11 +43,23 @@ describe('parseExportEvent', () => {
     { info: 'a timer with a bad time', event: { triggerTime: 'yesterday', triggerName: 't' }, paths: ['triggerTime'] },
     { info: 'a payload that is not JSON', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{oops' }, paths: ['payload'] },
     { info: 'an unknown payload field', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instance":"x"}' }, paths: ['payload'] },
-    { info: 'a payload instance outside the allowlist', event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instanceIds":["ccc_other"]}' }, paths: ['payload.instanceIds'] },
+    {
+      info: 'a payload instance outside the allowlist',
+      event: { triggerTime: '2026-11-24T09:15:00Z', triggerName: 't', payload: '{"instanceIds":["ccc_other"]}' },
+      paths: ['payload.instanceIds'],
+    },
     { info: 'a backfill without an offset', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00', to: '2026-11-02T00:00:00Z' }, paths: ['from'] },
     { info: 'a backfill ending before it starts', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' }, paths: ['to'] },
-    { info: 'a backfill with a path in the instance id', event: { instanceId: '../../etc', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }, paths: ['instanceId'] },
-    { info: 'a backfill for an instance outside the allowlist', event: { instanceId: 'ccc_other', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }, paths: ['instanceId'] },
+    {
+      info: 'a backfill with a path in the instance id',
+      event: { instanceId: '../../etc', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' },
+      paths: ['instanceId'],
+    },
+    {
+      info: 'a backfill for an instance outside the allowlist',
+      event: { instanceId: 'ccc_other', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' },
+      paths: ['instanceId'],
+    },
     { info: 'an unknown backfill field', event: { instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', force: true }, paths: [''] },
   ])('refuses $info, naming the field', ({ event, paths }) => {
     expect(issuesOf(event)).toStrictEqual(paths);
@@ -60,7 +72,14 @@ describe('loadExportConfig', () => {
   it('fills defaults', () => {
     const config = loadExportConfig(minimal);
     expect(config).toMatchObject({ instanceIds: ['a1'], ossRegion: 'oss-cn-hangzhou', ossBucket: 'cdr-export', ossEndpoint: undefined, qps: 20 });
-    expect(config.settings).toMatchObject({ prefix: 'aiccs-call-records', format: 'jsonl', settleMinutes: 10, lookbackHours: 24, maxObjectRecords: 200_000, maxObjectBytes: 64 * 1024 ** 2 });
+    expect(config.settings).toMatchObject({
+      prefix: 'aiccs-call-records',
+      format: 'jsonl',
+      settleMinutes: 10,
+      lookbackHours: 24,
+      maxObjectRecords: 200_000,
+      maxObjectBytes: 64 * 1024 ** 2,
+    });
   });
 
   it('trims slashes from the prefix', () => {

@@ -49,10 +49,25 @@ describe('export function fan-out', () => {
         },
       }),
     });
-    const summary = await handler(Buffer.from(JSON.stringify({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z', format: 'csv' })), aContext());
-    expect(summary).toMatchObject({ mode: 'fan-out', status: 'dispatched', parallelism: 3, qpsPerRange: 10, window: { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' } });
+    const summary = await handler(
+      Buffer.from(JSON.stringify({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z', format: 'csv' })),
+      aContext(),
+    );
+    expect(summary).toMatchObject({
+      mode: 'fan-out',
+      status: 'dispatched',
+      parallelism: 3,
+      qpsPerRange: 10,
+      window: { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+    });
     expect(payloads).toHaveLength(31);
-    expect(payloads[0]).toStrictEqual({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-10-01T00:00:00Z', to: '2026-10-02T00:00:00Z', format: 'csv', parentRunId: summary.runId });
+    expect(payloads[0]).toStrictEqual({
+      instanceId: 'ccc_xp_pre-cn-a1',
+      from: '2026-10-01T00:00:00Z',
+      to: '2026-10-02T00:00:00Z',
+      format: 'csv',
+      parentRunId: summary.runId,
+    });
     expect(new Set(payloads.map((payload) => payload.parentRunId)).size).toBe(1);
     for (const payload of payloads) expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThan(1024);
   });

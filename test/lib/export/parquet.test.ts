@@ -69,11 +69,18 @@ describe('Parquet data files', () => {
     expect(rows[1]).toMatchObject({ callingNumber: '05718888777', servicerName: '张三,李四 "Jo"\nline two', evaluationScore: null, hangUpTime: null });
     expect(rows[2]?.['groupId']).toBe('98765432109876543210');
     expect(file?.records).toBe(3);
-    expect(file?.md5Hex).toBe(createHash('md5').update(file?.body ?? '').digest('hex'));
+    expect(file?.md5Hex).toBe(
+      createHash('md5')
+        .update(file?.body ?? '')
+        .digest('hex'),
+    );
   });
 
   it('write a column that is null in every row as a typed OPTIONAL column', async () => {
-    const allNull = normalizeRecords([aWireRecord({ EvaluationScore: null, PassiveTransferId: null }), aWireRecord({ EvaluationScore: null, PassiveTransferId: null })], options);
+    const allNull = normalizeRecords(
+      [aWireRecord({ EvaluationScore: null, PassiveTransferId: null }), aWireRecord({ EvaluationScore: null, PassiveTransferId: null })],
+      options,
+    );
     const [file] = writeAll(allNull);
     const metadata = parquetMetadata(arrayBufferOf(file));
     expect(metadata.schema.find((column) => column.name === 'evaluationScore')).toMatchObject({ type: 'INT64', repetition_type: 'OPTIONAL' });
@@ -85,7 +92,10 @@ describe('Parquet data files', () => {
   });
 
   it('cut row groups at the row limit and roll files at the record and byte limits, never splitting a record', async () => {
-    const many = normalizeRecords(Array.from({ length: 25 }, (_, i) => aWireRecord({ Id: `r${String(i).padStart(2, '0')}` })), options);
+    const many = normalizeRecords(
+      Array.from({ length: 25 }, (_, i) => aWireRecord({ Id: `r${String(i).padStart(2, '0')}` })),
+      options,
+    );
     const [single] = writeAll(many, { maxRecords: 1_000, maxBytes: 1 << 30 }, 10);
     expect(parquetMetadata(arrayBufferOf(single)).row_groups.map((group) => Number(group.num_rows))).toStrictEqual([10, 10, 5]);
     expect((await parquetReadObjects({ file: arrayBufferOf(single), columns: ['id'] })).map((row) => row['id'])).toStrictEqual(many.map((record) => record.id));

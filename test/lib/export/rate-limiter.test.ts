@@ -40,7 +40,7 @@ describe('createRateLimiter', () => {
     }
     // The floor is 25% of 40 (plus what recovered during the last second).
     expect(limiter.rate).toBeGreaterThanOrEqual(10);
-    expect(limiter.rate).toBeLessThan(10.5)
+    expect(limiter.rate).toBeLessThan(10.5);
     await clock.sleep(200_000);
     await limiter.acquire();
     expect(limiter.rate).toBe(40);

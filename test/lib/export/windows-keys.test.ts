@@ -13,7 +13,9 @@ describe('incrementalWindow', () => {
   });
 
   it('keeps an hour back until the settle time has passed its end', () => {
-    expect(incrementalWindow({ watermark: t('2026-11-24T08:00:00Z'), now: t('2026-11-24T09:05:00Z'), settleMinutes: 10, lookbackHours: 24 }).to).toBe(t('2026-11-24T08:00:00Z'));
+    expect(incrementalWindow({ watermark: t('2026-11-24T08:00:00Z'), now: t('2026-11-24T09:05:00Z'), settleMinutes: 10, lookbackHours: 24 }).to).toBe(
+      t('2026-11-24T08:00:00Z'),
+    );
   });
 
   it('starts lookback hours back on the first run', () => {

@@ -20,6 +20,6 @@ const event = Buffer.from(
 handler(event, { requestId: 'cold', credentials: JSON.parse(credentials), function: { timeout: 30 } }).then((result) => {
   const served = performance.now();
   process.stdout.write(
-    JSON.stringify({ status: result.statusCode, boot: beforeRequire, require: required - beforeRequire, firstRequest: served - required, total: served }) + '\n',
+    `${JSON.stringify({ status: result.statusCode, boot: beforeRequire, require: required - beforeRequire, firstRequest: served - required, total: served })}\n`,
   );
 });

@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, createDemoStore, startAiccsEmulator } from '../dev/aiccs';
+import { buildFunction, functionEntry } from '../scripts/build.mjs';
 import { percentile } from './stats';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,17 +20,9 @@ const out = join(root, '.tmp', 'cold-start');
 export async function benchColdStart(runs = 15) {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}');
-  const common = {
-    entryPoints: [join(root, 'functions', 'query', 'index.ts')],
-    bundle: true,
-    platform: 'node' as const,
-    target: 'node20',
-    format: 'cjs' as const,
-    logLevel: 'error' as const,
-  };
-  await build({ ...common, outfile: join(out, 'bundled.js'), minify: true, external: ['proxy-agent'] });
+  await buildFunction({ entry: functionEntry('query'), outfile: join(out, 'bundled.js') });
   // Our code in one file, every package required from node_modules at run time.
-  await build({ ...common, outfile: join(root, '.tmp', 'cold-start-unbundled.cjs'), packages: 'external' });
+  await buildFunction({ entry: functionEntry('query'), outfile: join(root, '.tmp', 'cold-start-unbundled.cjs'), minify: false, packages: 'external' });
   const emulator = await startAiccsEmulator({ store: createDemoStore(Date.UTC(2026, 10, 24)), credentials: [{ ...DEMO_CREDENTIALS }], qps: 100_000 });
   try {
     const variants = { bundle: join(out, 'bundled.js'), node_modules: join(root, '.tmp', 'cold-start-unbundled.cjs') };

@@ -7,13 +7,13 @@
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { DEMO_CREDENTIALS } from '../dev/aiccs';
-import { createPopHotlineApi } from '../lib/clients/aiccs';
-import { createOssStore } from '../lib/clients/oss';
+import { createPopHotlineApi } from '../lib/adapters/aiccs/hotline-api';
+import { createOssStore } from '../lib/adapters/oss/object-store';
+import type { ExportFormat } from '../lib/contracts/export-format';
 import { loadExportConfig } from '../lib/export/config';
-import type { ExportFormat } from '../lib/export/object-keys';
 import { runExport } from '../lib/export/run-export';
-import { silentLogger } from '../lib/log';
-import { createRateLimiter } from '../lib/rate-limiter';
+import { silentLogger } from '../lib/log/logger';
+import { createRateLimiter } from '../lib/flow/rate-limiter';
 
 // A function, not top-level await: this file is also bundled as CommonJS.
 async function main() {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID } from '../dev/aiccs';
 import { startFcGateway } from '../dev/fc-gateway';
-import { silentLogger } from '../lib/log';
+import { silentLogger } from '../lib/log/logger';
 import { createQueryFunction } from '../lib/query/query-function';
 import { ms, percentile } from './stats';
 

@@ -6,7 +6,7 @@
  */
 import PopCore from '@alicloud/pop-core';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, createDemoStore, startAiccsEmulator } from '../dev/aiccs';
-import { silentLogger } from '../lib/log';
+import { silentLogger } from '../lib/log/logger';
 import { createQueryFunction } from '../lib/query/query-function';
 import { aContext, anHttpEvent } from '../test/builders/fc';
 import { ms, percentile } from './stats';

@@ -8,8 +8,8 @@
  * Credentials come from the @alicloud/credentials default chain (env vars,
  * profiles, ECS role …); the identity needs fc:InvokeFunction on the function.
  */
-import { createDefaultChainProvider } from '../lib/clients/credentials';
-import { sendSignedRequest } from '../lib/client/signed-request';
+import { createDefaultChainProvider } from '../lib/credentials/credentials';
+import { sendSignedRequest } from '../lib/sdk/signed-request';
 
 const [url, body] = process.argv.slice(2);
 if (!url) {

@@ -16,8 +16,8 @@ import {
   TRUNK_NUMBERS,
 } from './dataset-pools';
 import type { Agent, SkillGroup } from './dataset-pools';
-import { createWeightedPicker, pick, randomInt } from './prng';
-import type { Random } from './prng';
+import { createWeightedPicker, pick, randomInt } from '../shared/prng';
+import type { Random } from '../shared/prng';
 
 // Shares are plausible for a mid-size service hotline, not measured on a real
 // tenant: enough unanswered and transferred calls to exercise every code path.

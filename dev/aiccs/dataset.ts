@@ -5,8 +5,8 @@
  * and satisfaction scores.
  */
 import { buildMembers, draftCall } from './call-draft';
-import { createRandom, hashString, randomInt } from './prng';
-import type { Random } from './prng';
+import { createRandom, hashString, randomInt } from '../shared/prng';
+import type { Random } from '../shared/prng';
 import { formatShanghaiTime } from './time';
 
 /**

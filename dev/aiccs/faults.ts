@@ -2,7 +2,7 @@
  * Fault injection: per-request decisions drawn from a seeded generator so a
  * test that sets rates gets the same sequence of faults on every run.
  */
-import type { Random } from './prng';
+import type { Random } from '../shared/prng';
 
 /** Fault rates (0..1) and latency. Every field is optional; absent means off. */
 export interface FaultOptions {

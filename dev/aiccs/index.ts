@@ -22,4 +22,7 @@ export { serializeRecord, serializeSuccessBody } from './wire-json';
 export { AiccsApiError } from './errors';
 export { createDemoStore, DEMO_CREDENTIALS, DEMO_INSTANCE_ID, SECOND_INSTANCE_ID } from './demo';
 export { formatShanghaiTime, parseShanghaiTime, SHANGHAI_OFFSET_MS } from './time';
-export { createRandom, hashString } from './prng';
+export { createRandom, hashString } from '../shared/prng';
+export { ChangeRecordsRequestSchema, DevHookError, LateRecordsRequestSchema, RecordFieldsSchema, isLoopbackAddress } from './dev-hooks';
+export type { ChangeRecordsRequest, DevHookResult, LateRecordsRequest, RecordFields } from './dev-hooks';
+export type { RecordChanges } from './record-store';

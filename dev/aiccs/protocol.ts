@@ -4,7 +4,7 @@
  * access key and finally the v1 signature.
  */
 import { apiErrors } from './errors';
-import type { NonceCache } from './nonce-cache';
+import type { NonceCache } from '../shared/nonce-cache';
 import { rpcStringToSign, verifyRpcSignature } from './signature';
 
 /** One access key the emulator accepts. */

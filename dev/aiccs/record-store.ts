@@ -22,6 +22,9 @@ export interface RecordQueryOptions {
   timeBounds?: TimeBounds;
 }
 
+/** Fields to set on existing records; Id and CreateTime identify a record and never change. */
+export type RecordChanges = { readonly [K in Exclude<keyof RawCallRecord, 'Id' | 'CreateTime'>]?: RawCallRecord[K] | undefined };
+
 /** Matching record count and the requested page. */
 export interface RecordQueryResult {
   total: number;
@@ -60,12 +63,44 @@ export class RecordStore {
     const existing = this.#shelves.get(instanceId);
     this.#shelves.set(instanceId, existing === undefined ? incoming : mergeShelves(existing, incoming));
     // Positions of this instance shifted: its cached indexes are stale.
-    for (const [key, positions] of this.#positionCache) {
-      if (key.startsWith(`${instanceId}\u0000`)) {
-        this.#positionCache.delete(key);
-        this.#cachedPositions -= positions.length;
-      }
+    this.#forgetPositions(instanceId);
+  }
+
+  /**
+   * Records of an instance with CreateTime in [from, to) (epoch ms), newest first.
+   * Empty when the instance is unknown.
+   */
+  between(instanceId: string, from: number, to: number): RawCallRecord[] {
+    const shelf = this.#shelves.get(instanceId);
+    if (shelf === undefined) return [];
+    const [lo, hi] = timeWindow(shelf.times, { QueryStartTime: from, QueryEndTime: to }, 'exclusive-end');
+    return shelf.records.slice(lo, hi);
+  }
+
+  /**
+   * Replace fields of the records whose Id is in `ids` (a record changed after
+   * the call, e.g. its satisfaction score). Id and CreateTime cannot change,
+   * so the records keep their place; indexes over the changed fields are rebuilt
+   * on next use.
+   *
+   * @returns how many records were changed.
+   */
+  update(instanceId: string, ids: ReadonlySet<string>, changes: RecordChanges): number {
+    const shelf = this.#shelves.get(instanceId);
+    if (shelf === undefined || ids.size === 0) return 0;
+    // An absent field and one given as undefined both mean "leave as is".
+    const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<RawCallRecord>;
+    let changed = 0;
+    for (let i = 0; i < shelf.records.length; i++) {
+      const record = shelf.records[i] as RawCallRecord;
+      if (!ids.has(record.Id)) continue;
+      // A new object: pages already served keep the values they were served with.
+      shelf.records[i] = { ...record, ...fields, Id: record.Id, CreateTime: record.CreateTime };
+      changed++;
     }
+    for (const field of Object.keys(fields)) shelf.postings.delete(field as FilterField);
+    this.#forgetPositions(instanceId);
+    return changed;
   }
 
   /** Whether the instance exists (was ever passed to {@link add}). */
@@ -145,6 +180,16 @@ export class RecordStore {
       page.push(shelf.records[positions[i] as number] as RawCallRecord);
     }
     return { total: end - first, page };
+  }
+
+  /** Drop the cached match positions of one instance (its records moved or changed). */
+  #forgetPositions(instanceId: string): void {
+    for (const [key, positions] of this.#positionCache) {
+      if (key.startsWith(`${instanceId}\u0000`)) {
+        this.#positionCache.delete(key);
+        this.#cachedPositions -= positions.length;
+      }
+    }
   }
 
   /** Cache an index, evicting least recently used ones beyond the budget. */

@@ -7,17 +7,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AiccsApiError, apiErrors, errorBody } from './errors';
 import { decideFaults } from './faults';
 import type { FaultDecision, FaultOptions } from './faults';
-import type { NonceCache } from './nonce-cache';
+import type { NonceCache } from '../shared/nonce-cache';
+import { readRequestBody } from '../shared/request-body';
 import { parseHotlineSessionQuery } from './params';
 import type { PageLimits } from './params';
-import type { Random } from './prng';
+import type { Random } from '../shared/prng';
 import { collectRpcParams, verifyRpcRequest } from './protocol';
 import type { AiccsCredential } from './protocol';
 import type { TimeBounds } from './record-filter';
 import type { RecordStore } from './record-store';
 import { tally } from './stats';
 import type { EmulatorStats } from './stats';
-import type { TokenBucket } from './token-bucket';
+import type { TokenBucket } from '../shared/token-bucket';
 import { serializeSuccessBody } from './wire-json';
 import type { WireStyle } from './wire-json';
 
@@ -62,8 +63,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     stats.requests++;
     const requestId = randomUUID().toUpperCase();
     try {
-      const body = await readBody(req);
-      if (body === ABORTED) return;
+      const read = await readRequestBody(req, MAX_BODY_BYTES);
+      if (read.kind === 'aborted') return;
+      const body = read.kind === 'complete' ? read.body.toString('utf8') : undefined;
       const faults = deps.faults();
       const decision = decideFaults(deps.faultRandom, faults);
       if (decision.delayMs > 0) {
@@ -152,36 +154,6 @@ function answerQuery(deps: HandlerDeps, req: IncomingMessage, body: string, deci
 /** Cut a body in the middle: a complete HTTP response carrying invalid JSON. */
 function truncate(body: string): string {
   return body.slice(0, Math.floor(body.length / 2));
-}
-
-/** Marker for a request whose client went away before the body was complete. */
-const ABORTED = Symbol('aborted');
-
-/**
- * Read the whole request body as UTF-8.
- *
- * @returns the body; undefined when it exceeds 1 MiB (drained, not kept);
- *   {@link ABORTED} when the client disconnected mid-body.
- */
-function readBody(req: IncomingMessage): Promise<string | undefined | typeof ABORTED> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let ended = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      ended = true;
-      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8'));
-    });
-    // 'close' without 'end' means the client aborted; nothing to answer.
-    req.on('close', () => {
-      if (!ended) resolve(ABORTED);
-    });
-    req.on('error', () => resolve(ABORTED));
-  });
 }
 
 function send(res: ServerResponse, status: number, body: string, contentType: string, requestId: string): void {

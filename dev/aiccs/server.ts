@@ -4,20 +4,21 @@
  * the local stack run offline against realistic behaviour, signatures included.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createDemoStore, DEMO_CREDENTIALS } from './demo';
+import { createDevHooks, DEV_PATH_PREFIX, serveDevHook, type ChangeRecordsRequest, type DevHookResult, type LateRecordsRequest } from './dev-hooks';
 import { validateFaults } from './faults';
 import type { FaultOptions } from './faults';
-import { NonceCache } from './nonce-cache';
+import { closeServer, listen } from '../shared/http-server';
+import { NonceCache } from '../shared/nonce-cache';
 import type { PageLimits } from './params';
-import { createRandom } from './prng';
+import { createRandom } from '../shared/prng';
 import type { AiccsCredential } from './protocol';
 import type { TimeBounds } from './record-filter';
 import type { RecordStore } from './record-store';
 import { createRequestHandler } from './request-handler';
 import { createStats, resetStats } from './stats';
 import type { EmulatorStats } from './stats';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '../shared/token-bucket';
 import type { WireStyle } from './wire-json';
 
 /** Options of {@link startAiccsEmulator}; all optional. */
@@ -52,6 +53,11 @@ export interface AiccsEmulatorOptions {
   maxClockSkewMs?: number;
   /** Called with unexpected exceptions (answered as 500 InternalError); default: console.error. */
   onInternalError?: (error: unknown) => void;
+  /**
+   * Serve the dev hooks as unsigned `POST /_dev/late-records` and
+   * `POST /_dev/record-changes` for callers on loopback; default true.
+   */
+  devEndpoints?: boolean;
   /** Called with each verified query just before the store is read (e.g. to add records mid-paging). */
   beforeQuery?: (instanceId: string, query: Readonly<Record<string, unknown>>) => void;
 }
@@ -70,6 +76,23 @@ export interface AiccsEmulator {
    * @throws RangeError when an option is out of range.
    */
   setFaults(faults: FaultOptions): void;
+  /**
+   * Add generated records to an hour that is over, as if they became visible
+   * only now (late arrivals). Same as `POST /_dev/late-records`.
+   *
+   * @example emulator.addLateRecords({ instanceId: DEMO_INSTANCE_ID, hour: '2026-11-20T03:00:00Z', count: 5 })
+   * @throws DevHookError (status 404) for an unknown instance; (400) for an hour not yet over or a bad request.
+   */
+  addLateRecords(request: LateRecordsRequest): DevHookResult;
+  /**
+   * Set fields on the records of an hour that is over (all of them, or the
+   * newest `limit`), as when satisfaction arrives after hang-up. Same as
+   * `POST /_dev/record-changes`.
+   *
+   * @example emulator.changeRecords({ instanceId: DEMO_INSTANCE_ID, hour: '2026-11-20T03:00:00Z', fields: { EvaluationLevel: 1 } })
+   * @throws DevHookError (status 404) for an unknown instance; (400) for an hour not yet over or a bad request.
+   */
+  changeRecords(request: ChangeRecordsRequest): DevHookResult;
   /** Zero {@link stats} in place. */
   resetStats(): void;
   /** Stop listening and drop every connection, keep-alive ones included. */
@@ -126,24 +149,27 @@ export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promi
     maxClockSkewMs: opts.maxClockSkewMs ?? FIFTEEN_MINUTES_MS,
   });
 
+  const hooks = createDevHooks(store, clock);
+  const devEndpoints = opts.devEndpoints ?? true;
   const server = createServer((req, res) => {
+    if (devEndpoints && req.url?.startsWith(DEV_PATH_PREFIX)) {
+      void serveDevHook(hooks, req, res).catch((error: unknown) => {
+        (opts.onInternalError ?? console.error)(error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     void handler(req, res);
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url } = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     store,
     stats,
+    addLateRecords: (request) => hooks.addLateRecords(request),
+    changeRecords: (request) => hooks.changeRecords(request),
     setFaults(next) {
       faults = validateFaults(next);
     },
@@ -154,10 +180,7 @@ export async function startAiccsEmulator(opts: AiccsEmulatorOptions = {}): Promi
       closing = true;
       // Release delayed handlers; they see `closing` and drop their socket.
       for (const entry of [...pendingWaits]) entry.resolve();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
+      return closeServer(server);
     },
   };
 }

@@ -2,6 +2,11 @@
  * Time helpers for the `yyyy-MM-dd HH:mm:ss` strings AICCS puts in call
  * records. The emulator renders them in UTC+08:00 (Asia/Shanghai has had no
  * DST since 1991), matching what the spec assumes about the real service.
+ *
+ * Deliberately independent of lib/'s parsing of these strings (which honours
+ * SOURCE_TIMEZONE): the emulator plays the upstream service, so a bug in the
+ * product's time handling must show up as a test failure against this copy,
+ * not be shared by both sides and cancel out.
  */
 
 /** Offset of Asia/Shanghai from UTC, in milliseconds. */

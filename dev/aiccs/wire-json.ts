@@ -6,7 +6,7 @@
  */
 import { CALL_RECORD_FIELDS, NUMERIC_RECORD_FIELDS } from './dataset';
 import type { RawCallRecord } from './dataset';
-import { hashString } from './prng';
+import { hashString } from '../shared/prng';
 
 /**
  * How record values travel (live typing is UNCONFIRMED, spec §6.4):

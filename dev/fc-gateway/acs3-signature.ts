@@ -11,9 +11,14 @@
  * CanonicalQuery is `key=value` pairs, RFC 3986-encoded, sorted, joined by
  * `&`; CanonicalHeaders is `name:trimmed value\n` for each signed header in
  * SignedHeaders order (lower-case names joined by `;`).
+ *
+ * Deliberately independent of the product's signer (lib/client/acs3-signer.ts):
+ * the gateway stands in for Function Compute, so it must check requests the
+ * way FC does (and accept the real @alicloud/fc20230330 SDK), not reuse the
+ * code under test; a shared mistake would otherwise pass on both sides.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { NonceCache } from '../aiccs/nonce-cache';
+import type { NonceCache } from '../shared/nonce-cache';
 import { checkSecurityToken, fail, headerValue, safeEqual, type AccessKeyLookup, type SignatureCheck } from './access-keys';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';

@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newRequestId } from './http-trigger-event';
 
 /**
  * An error the Function Compute API itself answers with (not a function
@@ -33,4 +34,24 @@ export function sendFcApiError(response: ServerResponse, error: FcApiError, requ
   const body: Record<string, string> = { ErrorCode: error.code, ErrorMessage: error.message };
   if (api === 'fc3') Object.assign(body, { Code: error.code, Message: error.message, RequestId: requestId });
   response.writeHead(error.status, { 'content-type': 'application/json', 'x-fc-request-id': requestId }).end(JSON.stringify(body));
+}
+
+/**
+ * An API endpoint under a fresh request id: an FcApiError the handler throws
+ * becomes FC's error answer; anything else rejects (the server answers 502).
+ */
+export function asFcApi<T>(
+  now: () => number,
+  apiOf: (target: T) => 'fc3' | 'fc2',
+  serve: (request: IncomingMessage, response: ServerResponse, target: T, requestId: string) => Promise<void>,
+): (request: IncomingMessage, response: ServerResponse, target: T) => Promise<void> {
+  return async (request, response, target) => {
+    const requestId = newRequestId(now());
+    try {
+      await serve(request, response, target, requestId);
+    } catch (error) {
+      if (!(error instanceof FcApiError)) throw error;
+      sendFcApiError(response, error, requestId, apiOf(target));
+    }
+  };
 }

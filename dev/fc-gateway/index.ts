@@ -1,6 +1,7 @@
 export { startFcGateway, type FcEventHandler, type FcGateway, type FcGatewayOptions, type GatewayFunction } from './server';
 export { newRequestId, toHttpTriggerEvent } from './http-trigger-event';
-export type { AsyncInvocationRecord } from './async-invocations';
+export type { AsyncInvocationRecord, AsyncPolicy, AsyncTask, AsyncTaskEvent, AsyncTaskStatus, RetryBackoff } from './async-tasks';
+export { matchTaskPath, type TaskTarget } from './task-api';
 export { acs3CanonicalRequest, acs3Signature, canonicalQuery, verifyAcs3Request } from './acs3-signature';
 export { fc2Signature, fc2StringToSign, verifyFc2Request } from './fc2-signature';
 export type { AccessKey, SignatureCheck } from './access-keys';

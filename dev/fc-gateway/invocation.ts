@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { FcContext, FcCredentials } from '../../lib/fc/types';
 
 export type FcEventHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
@@ -10,6 +9,14 @@ export interface GatewayFunction {
   memoryMb?: number;
   /** What context.credentials carries: the function role's STS triple. */
   credentials?: FcCredentials;
+  /**
+   * s.yaml `concurrencyConfig.reservedConcurrency`: runs at once. Async
+   * invocations beyond it wait in a FIFO queue; sync calls beyond it are
+   * throttled (see the gateway's syncBeyondReservedConcurrency). Default: no limit.
+   */
+  reservedConcurrency?: number;
+  /** s.yaml `asyncInvokeConfig.maxAsyncRetryAttempts` (0–8); default: the gateway's maxAsyncRetryAttempts. */
+  maxAsyncRetryAttempts?: number;
 }
 
 export class FunctionTimeoutError extends Error {
@@ -51,18 +58,4 @@ export async function runFunction(env: InvocationEnv, name: string, fn: GatewayF
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The request body, or undefined once it exceeds `maxBytes` (the rest is drained, not kept). */
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }

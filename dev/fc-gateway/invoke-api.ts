@@ -6,14 +6,15 @@
  * (FC-signed, @alicloud/fc2).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NonceCache } from '../aiccs/nonce-cache';
+import type { NonceCache } from '../shared/nonce-cache';
+import { readRequestBody } from '../shared/request-body';
 import type { AccessKeyLookup, SignatureCheck } from './access-keys';
 import { verifyAcs3Request } from './acs3-signature';
-import type { AsyncInvocations } from './async-invocations';
-import { FcApiError, sendFcApiError } from './fc-api-error';
+import type { AsyncTaskScheduler } from './async-tasks';
+import { asFcApi, FcApiError } from './fc-api-error';
+import { describeFunctionError, encodeResult } from './function-result';
 import { verifyFc2Request } from './fc2-signature';
-import { newRequestId } from './http-trigger-event';
-import { readBody, runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
+import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
 /** FC's payload limits: 32 MB sync, 128 KB async. */
 export const MAX_SYNC_PAYLOAD_BYTES = 32 * 1024 * 1024;
@@ -60,22 +61,20 @@ export interface InvokeApiDeps {
   nonces: NonceCache;
   maxClockSkewMs: number;
   now: () => number;
-  asyncInvocations: AsyncInvocations;
+  tasks: AsyncTaskScheduler;
+  /** What a synchronous call meets when the function is at its reservedConcurrency: `throttle` (429, as FC) or `run` anyway. */
+  syncBeyondReservedConcurrency: 'throttle' | 'run';
   maxSyncPayloadBytes: number;
   maxAsyncPayloadBytes: number;
 }
 
 /** Serves one invoke API request; never rejects for anything the client did. */
 export function createInvokeApi(deps: InvokeApiDeps) {
-  return async (request: IncomingMessage, response: ServerResponse, target: InvokeTarget): Promise<void> => {
-    const requestId = newRequestId(deps.now());
-    try {
-      await serve(deps, request, response, target, requestId);
-    } catch (error) {
-      if (!(error instanceof FcApiError)) throw error;
-      sendFcApiError(response, error, requestId, target.api);
-    }
-  };
+  return asFcApi<InvokeTarget>(
+    deps.now,
+    (target) => target.api,
+    (request, response, target, requestId) => serve(deps, request, response, target, requestId),
+  );
 }
 
 async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: ServerResponse, target: InvokeTarget, requestId: string) {
@@ -85,10 +84,12 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
   }
   const isAsync = (request.headers['x-fc-invocation-type'] ?? '').toString().toLowerCase() === 'async';
   const limit = isAsync ? deps.maxAsyncPayloadBytes : deps.maxSyncPayloadBytes;
-  const body = await readBody(request, limit);
-  if (body === undefined) {
+  const read = await readRequestBody(request, limit);
+  if (read.kind === 'aborted') return;
+  if (read.kind === 'too-large') {
     throw new FcApiError(413, 'PayloadTooLarge', `${isAsync ? 'Async' : 'Sync'} invocation payload exceeds the ${limit} byte limit`);
   }
+  const { body } = read;
 
   const check = authenticate(deps, request, target, body);
   if (!check.ok) throw new FcApiError(403, check.code, check.message);
@@ -100,10 +101,21 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
   }
 
   if (isAsync) {
-    deps.asyncInvocations.submit(requestId, name, (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount));
-    response.writeHead(202, { 'x-fc-request-id': requestId }).end();
+    const { taskId, delaySeconds } = asyncHeaders(request, requestId);
+    const accepted = deps.tasks.submit({
+      taskId,
+      requestId,
+      functionName: name,
+      payload: body,
+      delaySeconds,
+      run: (retryCount) => runFunction(deps.env, name, fn, body, requestId, retryCount),
+    });
+    // FC answers a repeated task id 409 (documented); the error code is not documented.
+    if (!accepted) throw new FcApiError(409, 'AsyncTaskAlreadyExists', `Async task \`${taskId}\` of function \`${name}\` already exists`);
+    response.writeHead(202, { 'x-fc-request-id': requestId, 'x-fc-async-task-id': taskId }).end();
     return;
   }
+  const release = takeSyncSlot(deps, name);
   try {
     const result = await runFunction(deps.env, name, fn, body, requestId);
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'x-fc-request-id': requestId }).end(encodeResult(result));
@@ -112,7 +124,56 @@ async function serve(deps: InvokeApiDeps, request: IncomingMessage, response: Se
     response
       .writeHead(200, { 'content-type': 'application/json', 'x-fc-error-type': 'UnhandledInvocationError', 'x-fc-request-id': requestId })
       .end(JSON.stringify(describeFunctionError(error)));
+  } finally {
+    release();
   }
+}
+
+/** FC's rules for the task id (letters, digits, `_`, `-`; ≤ 128; starting with a letter or `_`). */
+const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * `x-fc-async-task-id` (default: the request id, as FC does) and
+ * `x-fc-async-delay` (whole seconds, 0–3600).
+ *
+ * @throws FcApiError 400 InvalidArgument naming the header and the allowed values.
+ */
+export function asyncHeaders(request: IncomingMessage, requestId: string): { taskId: string; delaySeconds: number } {
+  const taskId = headerText(request, 'x-fc-async-task-id') ?? headerText(request, 'x-fc-stateful-async-invocation-id') ?? requestId;
+  if (!TASK_ID.test(taskId) && taskId !== requestId) {
+    throw new FcApiError(
+      400,
+      'InvalidArgument',
+      `x-fc-async-task-id \`${taskId.slice(0, 200)}\` is invalid: 1–128 letters, digits, \`_\` or \`-\`, starting with a letter or \`_\``,
+    );
+  }
+  const delayText = headerText(request, 'x-fc-async-delay');
+  const delaySeconds = delayText === undefined ? 0 : Number(delayText);
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 3600) {
+    throw new FcApiError(400, 'InvalidArgument', `x-fc-async-delay \`${String(delayText).slice(0, 50)}\` is invalid: whole seconds from 0 to 3600`);
+  }
+  return { taskId, delaySeconds };
+}
+
+/**
+ * A run slot for a synchronous call; FC throttles sync calls over the
+ * reserved concurrency (429, not retried). The error code is UNCONFIRMED.
+ */
+export function takeSyncSlot(deps: Pick<InvokeApiDeps, 'tasks' | 'syncBeyondReservedConcurrency'>, functionName: string): () => void {
+  const release = deps.tasks.tryTakeSync(functionName);
+  if (release) return release;
+  if (deps.syncBeyondReservedConcurrency === 'run') return () => undefined;
+  throw new FcApiError(
+    429,
+    'ResourceThrottled',
+    `Function \`${functionName}\` is running at its reservedConcurrency (${deps.tasks.running(functionName)}): the synchronous call is throttled; retry later`,
+  );
+}
+
+function headerText(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
 }
 
 function authenticate(deps: InvokeApiDeps, request: IncomingMessage, target: InvokeTarget, body: Buffer): SignatureCheck {
@@ -141,23 +202,4 @@ function resolveFunction(deps: InvokeApiDeps, target: InvokeTarget): { name: str
   const serviceKnown = mapped !== undefined || Object.keys(deps.functions).some((key) => key.startsWith(`${target.serviceName}$`));
   if (!serviceKnown) throw new FcApiError(404, 'ServiceNotFound', `Service \`${target.serviceName}\` does not exist`);
   throw new FcApiError(404, 'FunctionNotFound', `Function \`${target.functionName}\` does not exist in service \`${target.serviceName}\``);
-}
-
-/** FC's mapping of a return value: a Buffer as is, a string as UTF-8, anything else as JSON. */
-export function encodeResult(result: unknown): Buffer {
-  if (Buffer.isBuffer(result)) return result;
-  if (typeof result === 'string') return Buffer.from(result, 'utf8');
-  if (result === undefined) return Buffer.alloc(0);
-  return Buffer.from(JSON.stringify(result), 'utf8');
-}
-
-/** The body FC's Node.js runtime sends for an unhandled error. */
-export function describeFunctionError(error: unknown): { errorMessage: string; errorType: string; stackTrace?: string[] } {
-  if (!(error instanceof Error)) return { errorMessage: String(error), errorType: typeof error };
-  const stack = error.stack
-    ?.split('\n')
-    .slice(1)
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return { errorMessage: error.message, errorType: error.name, ...(stack && stack.length > 0 ? { stackTrace: stack } : {}) };
 }

@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { NonceCache } from '../aiccs/nonce-cache';
+import { closeServer, listen } from '../shared/http-server';
+import { NonceCache } from '../shared/nonce-cache';
+import { readRequestBody } from '../shared/request-body';
 import { verifyAcs3Request } from './acs3-signature';
 import type { AccessKey } from './access-keys';
-import { createAsyncInvocations, type AsyncInvocationRecord } from './async-invocations';
+import { createAsyncTaskScheduler, type AsyncInvocationRecord, type AsyncTask } from './async-tasks';
+import { FcApiError } from './fc-api-error';
 import { newRequestId, toHttpTriggerEvent } from './http-trigger-event';
-import { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES, createInvokeApi, matchInvokePath } from './invoke-api';
-import { readBody, runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
+import { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES, createInvokeApi, matchInvokePath, takeSyncSlot } from './invoke-api';
+import { createTaskApi, matchTaskPath } from './task-api';
+import { runFunction, type GatewayFunction, type InvocationEnv } from './invocation';
 
 export type { FcEventHandler, GatewayFunction } from './invocation';
 
@@ -32,10 +35,20 @@ export interface FcGatewayOptions {
   credentials?: ReadonlyArray<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined }>;
   /** FC 2.0 addressing: service → fc2 function name → gateway function name. `service$function` gateway names also work. */
   fc2Services?: Record<string, Record<string, string>>;
-  /** Retries of a failed async invocation (FC: 0–8, default 3); default 0 locally. */
+  /** Retries of a failed async invocation for functions that do not set their own (FC: 0–8, default 3); default 0 locally. */
   maxAsyncRetryAttempts?: number;
-  /** Pause before each async retry; default 1000 ms. */
+  /** Pause before the first async retry, doubling for each further one (FC's own back-off doubles too); default 1000 ms. */
   asyncRetryDelayMs?: number;
+  /** Longest pause between async retries; default 60,000 ms. */
+  asyncRetryMaxDelayMs?: number;
+  /**
+   * A synchronous call (InvokeFunction Sync or the HTTP trigger) to a function
+   * already at its reservedConcurrency: `throttle` answers 429 ResourceThrottled
+   * as FC does (default); `run` runs it anyway.
+   */
+  syncBeyondReservedConcurrency?: 'throttle' | 'run';
+  /** Waits for async start delays and retry back-off; default: a timer. Tests pass a fake to control time. */
+  sleep?: (ms: number) => Promise<void>;
   /** Allowed clock difference of signed requests (x-acs-date / Date); default 15 minutes. */
   maxClockSkewMs?: number;
 }
@@ -45,9 +58,13 @@ export interface FcGateway {
   port: number;
   /** Invocations so far per function name (each async attempt counts). */
   readonly invocations: Readonly<Record<string, number>>;
-  /** Every async invocation accepted so far (the most recent 1000), oldest first. */
+  /** Every async invocation accepted so far (the newest 10,000), oldest first, in short form. */
   asyncInvocations(): AsyncInvocationRecord[];
-  /** Resolves when no async invocation is running. */
+  /** One async task as GetAsyncTask answers it, or undefined. */
+  asyncTask(functionName: string, taskId: string): AsyncTask | undefined;
+  /** Runs of a function under way right now (sync and async). */
+  running(functionName: string): number;
+  /** Resolves when no async invocation is delayed, queued, running or waiting to retry. */
   waitForAsyncIdle(): Promise<void>;
   /** Stops listening; running async invocations are not awaited (call waitForAsyncIdle first). */
   close(): Promise<void>;
@@ -78,23 +95,44 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
       keys.set(key.accessKeyId, { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken || undefined });
   }
   const maxClockSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
-  const asyncInvocations = createAsyncInvocations({ maxRetryAttempts: options.maxAsyncRetryAttempts ?? 0, retryDelayMs: options.asyncRetryDelayMs ?? 1000 });
+  const defaultRetries = options.maxAsyncRetryAttempts ?? 0;
+  for (const [name, fn] of Object.entries(options.functions)) validateFunctionConfig(name, fn);
+  const tasks = createAsyncTaskScheduler({
+    now,
+    sleep: options.sleep ?? sleepWithTimer,
+    backoff: { initialDelayMs: options.asyncRetryDelayMs ?? 1000, maxDelayMs: options.asyncRetryMaxDelayMs ?? 60_000 },
+    policyOf: (name) => ({
+      reservedConcurrency: options.functions[name]?.reservedConcurrency,
+      maxAsyncRetryAttempts: options.functions[name]?.maxAsyncRetryAttempts ?? defaultRetries,
+    }),
+    functionArn: (name) => `acs:fc:${region}:${accountId}:functions/${name}`,
+  });
+  const syncBeyondReservedConcurrency = options.syncBeyondReservedConcurrency ?? 'throttle';
+  const lookup = (accessKeyId: string) => keys.get(accessKeyId);
+  const apiNonces = new NonceCache(2 * maxClockSkewMs);
+  const serveTaskApi = createTaskApi({ functionExists: (name) => options.functions[name] !== undefined, tasks, lookup, nonces: apiNonces, maxClockSkewMs, now });
   const serveInvokeApi = createInvokeApi({
     env,
     functions: options.functions,
     fc2Services: options.fc2Services ?? {},
-    lookup: (accessKeyId) => keys.get(accessKeyId),
-    nonces: new NonceCache(2 * maxClockSkewMs),
+    lookup,
+    nonces: apiNonces,
     maxClockSkewMs,
     now,
-    asyncInvocations,
+    tasks,
+    syncBeyondReservedConcurrency,
     maxSyncPayloadBytes: MAX_SYNC_PAYLOAD_BYTES,
     maxAsyncPayloadBytes: MAX_ASYNC_PAYLOAD_BYTES,
   });
 
   const server = createServer((request, response) => {
     const invokeTarget = matchInvokePath(request.url ?? '/');
-    const serve = invokeTarget ? serveInvokeApi(request, response, invokeTarget) : serveHttpTrigger(request, response);
+    const taskTarget = invokeTarget ? undefined : matchTaskPath(request.url ?? '/');
+    const serve = invokeTarget
+      ? serveInvokeApi(request, response, invokeTarget)
+      : taskTarget
+        ? serveTaskApi(request, response, taskTarget)
+        : serveHttpTrigger(request, response);
     void serve.catch((error: unknown) => {
       if (!response.headersSent) sendFcError(response, error);
       else response.destroy();
@@ -103,13 +141,15 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
 
   const triggerNonces = new NonceCache(2 * maxClockSkewMs);
   const serveHttpTrigger = async (request: IncomingMessage, response: ServerResponse) => {
-    const body = await readBody(request, maxBodyBytes);
-    if (body === undefined) {
+    const read = await readRequestBody(request, maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too-large') {
       response
         .writeHead(413, { 'content-type': 'application/json' })
         .end(JSON.stringify({ ErrorCode: 'PayloadTooLarge', ErrorMessage: `body exceeds ${maxBodyBytes} bytes` }));
       return;
     }
+    const { body } = read;
     if (options.httpAuthType === 'function') {
       const check = verifyAcs3Request(
         { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body },
@@ -122,28 +162,55 @@ export async function startFcGateway(options: FcGatewayOptions): Promise<FcGatew
     }
     const started = now();
     const requestId = newRequestId(started);
-    const event = toHttpTriggerEvent(request, body, { accountId, region, triggerId: 'local-http', requestId, now: started });
-    const result = await runFunction(env, options.httpFunction, target, Buffer.from(JSON.stringify(event)), requestId);
-    writeTriggerResult(response, result, requestId);
+    let release: () => void;
+    try {
+      release = takeSyncSlot({ tasks, syncBeyondReservedConcurrency }, options.httpFunction);
+    } catch (error) {
+      if (!(error instanceof FcApiError)) throw error;
+      response
+        .writeHead(error.status, { 'content-type': 'application/json', 'x-fc-request-id': requestId })
+        .end(JSON.stringify({ ErrorCode: error.code, ErrorMessage: error.message }));
+      return;
+    }
+    try {
+      const event = toHttpTriggerEvent(request, body, { accountId, region, triggerId: 'local-http', requestId, now: started });
+      const result = await runFunction(env, options.httpFunction, target, Buffer.from(JSON.stringify(event)), requestId);
+      writeTriggerResult(response, result, requestId);
+    } finally {
+      release();
+    }
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 9000, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url } = await listen(server, options.port ?? 9000, options.host ?? '127.0.0.1');
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     invocations: env.invocations,
-    asyncInvocations: () => asyncInvocations.records(),
-    waitForAsyncIdle: () => asyncInvocations.waitForIdle(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    asyncInvocations: () => tasks.records(),
+    asyncTask: (name, taskId) => tasks.get(name, taskId),
+    running: (name) => tasks.running(name),
+    waitForAsyncIdle: () => tasks.waitForIdle(),
+    close: () => closeServer(server),
   };
+}
+
+/**
+ * Checks one function's run settings up front.
+ *
+ * @throws RangeError naming the function and the setting.
+ */
+function validateFunctionConfig(name: string, fn: GatewayFunction): void {
+  if (fn.reservedConcurrency !== undefined && !(Number.isInteger(fn.reservedConcurrency) && fn.reservedConcurrency >= 1)) {
+    throw new RangeError(`Expected reservedConcurrency of function \`${name}\` to be an integer from 1, got ${String(fn.reservedConcurrency)}`);
+  }
+  if (fn.maxAsyncRetryAttempts !== undefined && !(Number.isInteger(fn.maxAsyncRetryAttempts) && fn.maxAsyncRetryAttempts >= 0 && fn.maxAsyncRetryAttempts <= 8)) {
+    throw new RangeError(`Expected maxAsyncRetryAttempts of function \`${name}\` to be an integer from 0 to 8, got ${String(fn.maxAsyncRetryAttempts)}`);
+  }
+}
+
+/** A timer that does not keep the process alive on its own. */
+function sleepWithTimer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 interface TriggerResult {

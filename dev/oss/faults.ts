@@ -4,7 +4,7 @@
  */
 
 import type { OssFaults, OssOperation, OssScriptedFailure } from './types';
-import { createRandom } from '../aiccs/prng';
+import { createRandom } from '../shared/prng';
 
 /** What to do to one request. Latency (if any) comes first, then the action. */
 export interface FaultDecision {

@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRequestBody } from '../shared/request-body';
 import { OssError } from './errors';
 import type { HandlerResponse } from './handlers/context';
 import { renderXml, type XmlNode } from './xml';
@@ -20,33 +21,20 @@ export function newRequestId(): string {
 /**
  * Read the whole body (fixed-length or chunked).
  *
- * @throws OssError `EntityTooLarge` past {@link MAX_BODY_BYTES}; rejects with the
- *   stream error when the client goes away mid-body.
+ * @throws OssError `EntityTooLarge` past {@link MAX_BODY_BYTES} (a declared Content-Length is refused before
+ *   reading); an Error when the client goes away mid-body (nobody is left to answer).
  */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > MAX_BODY_BYTES) {
-    return Promise.reject(
-      new OssError('EntityTooLarge', {
-        message: `Your proposed upload exceeds the maximum allowed size. (Content-Length ${declared} > ${MAX_BODY_BYTES}.)`,
-      }),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.destroy(new OssError('EntityTooLarge', { message: `The chunked body exceeds ${MAX_BODY_BYTES} bytes.` }));
-        return;
-      }
-      chunks.push(chunk);
+    throw new OssError('EntityTooLarge', {
+      message: `Your proposed upload exceeds the maximum allowed size. (Content-Length ${declared} > ${MAX_BODY_BYTES}.)`,
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('The client aborted the request body.')));
-  });
+  }
+  const read = await readRequestBody(req, MAX_BODY_BYTES);
+  if (read.kind === 'aborted') throw new Error('The client aborted the request body.');
+  if (read.kind === 'too-large') throw new OssError('EntityTooLarge', { message: `The chunked body exceeds ${MAX_BODY_BYTES} bytes.` });
+  return read.body;
 }
 
 /**

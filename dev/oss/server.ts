@@ -5,7 +5,7 @@
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../shared/http-server';
 import { authenticate } from './authenticate';
 import { resolveConfig } from './config';
 import { OssError } from './errors';
@@ -131,15 +131,7 @@ export async function startOssServer(options: OssServerOptions = {}): Promise<Os
   // them first and make reused sockets fail at random ("socket hang up", ali-oss#859).
   // Tests that want that failure inject it with resetRate instead.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const { port, url } = await listen(server, config.port, config.host);
 
   const requireBucket = (bucket: string): void => {
     if (!config.buckets.has(bucket)) {
@@ -148,7 +140,7 @@ export async function startOssServer(options: OssServerOptions = {}): Promise<Os
   };
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     region: config.region,
     setFaults: (next) => faults.set(next),
@@ -196,12 +188,6 @@ export async function startOssServer(options: OssServerOptions = {}): Promise<Os
       requireBucket(bucket);
       return uploads.aborted(bucket);
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets (and requests parked in injected latency) would keep close() pending.
-        server.closeAllConnections();
-      });
-    },
+    close: () => closeServer(server),
   };
 }

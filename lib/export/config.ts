@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { AiccsEnvSchema, INSTANCE_ID_PATTERN, intInRange, parseEnv, toAiccsConfig, type AiccsConfig } from '../config';
-import type { ExportFormat } from './object-keys';
-import type { ExportSettings } from './run-export';
+import { AiccsEnvSchema, httpOrigin, instanceIdList, intInRange, parseEnv, toAiccsConfig, type AiccsClientConfig } from '../config/env';
+import type { LogLevel } from '../log/logger';
+import { ExportFormatSchema } from '../contracts/export-format';
+import type { ExportSettings } from './types';
 
 /** Prefix segments use a strict character set: no `..`, no empty segments, nothing a key could be injected with. */
 export const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.=-]+(?:\/[A-Za-z0-9_.=-]+)*)?$/;
@@ -22,34 +23,15 @@ const ossRegion = z
   .transform((value) => (value.startsWith('oss-') ? value : `oss-${value}`));
 
 export const ExportEnvSchema = AiccsEnvSchema.extend({
-  EXPORT_INSTANCE_IDS: z
-    .string({ message: 'is required: a comma-separated list of AICCS instance ids' })
-    .transform((value) =>
-      value
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id.length > 0),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(INSTANCE_ID_PATTERN, { message: 'each instance id may hold letters, digits, "_", "." and "-" (at most 64)' }))
-        .min(1, { message: 'is required' }),
-    ),
+  EXPORT_INSTANCE_IDS: instanceIdList(),
   OSS_REGION: ossRegion,
   OSS_BUCKET: z
     .string({ message: 'is required' })
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'expected an OSS bucket name (3–63 lower-case letters, digits, "-")' }),
-  OSS_ENDPOINT: z
-    .string()
-    .trim()
-    .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin, e.g. https://oss-cn-hangzhou-internal.aliyuncs.com' })
-    .optional(),
+  OSS_ENDPOINT: httpOrigin('https://oss-cn-hangzhou-internal.aliyuncs.com').optional(),
   EXPORT_PREFIX: prefix,
-  EXPORT_FORMAT: z
-    .enum(['jsonl', 'csv'])
-    .optional()
-    .transform((value): ExportFormat => value ?? 'jsonl'),
+  EXPORT_FORMAT: ExportFormatSchema.optional().transform((value) => value ?? 'jsonl'),
   EXPORT_QPS: z
     .string()
     .trim()
@@ -72,11 +54,7 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
   /** How many fanned-out ranges run at once; EXPORT_QPS is divided by it. */
   EXPORT_FANOUT_PARALLELISM: intInRange(1, 80, 3),
   /** Where fan-out invokes the export function; default https://<account>.<region>.fc.aliyuncs.com (the local stack points it at its gateway). */
-  EXPORT_INVOKE_ENDPOINT: z
-    .string()
-    .trim()
-    .refine((value) => /^https?:\/\/[^\s/]+\/?$/.test(value), { message: 'expected an http(s) origin' })
-    .optional(),
+  EXPORT_INVOKE_ENDPOINT: httpOrigin('https://123456789.cn-hangzhou.fc.aliyuncs.com').optional(),
   /** The export function's own name (fan-out invokes it); defaults to context.function.name. */
   EXPORT_FUNCTION_NAME: z
     .string()
@@ -85,11 +63,11 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
     .optional(),
 });
 
-export type ExportConfig = AiccsConfig & {
+/** The export function's settings, each held once: the run's own in `settings`, the AICCS client's and OSS's beside them. */
+export type ExportConfig = AiccsClientConfig & {
+  logLevel: LogLevel;
   instanceIds: readonly string[];
-  ossRegion: string;
-  ossBucket: string;
-  ossEndpoint: string | undefined;
+  oss: { region: string; bucket: string; endpoint: string | undefined };
   qps: number;
   fanOut: { thresholdHours: number; parallelism: number; functionName: string | undefined; invokeEndpoint: string | undefined };
   settings: ExportSettings;
@@ -101,12 +79,14 @@ export type ExportConfig = AiccsConfig & {
  */
 export function loadExportConfig(env: Record<string, string | undefined> = process.env): ExportConfig {
   const parsed = parseEnv(ExportEnvSchema, env);
+  const { endpoint, timeoutMs, maxAttempts, logLevel, sourceTimeZone, timeUnit, phoneMasking } = toAiccsConfig(parsed);
   return Object.freeze({
-    ...toAiccsConfig(parsed),
+    endpoint,
+    timeoutMs,
+    maxAttempts,
+    logLevel,
     instanceIds: Object.freeze([...parsed.EXPORT_INSTANCE_IDS]),
-    ossRegion: parsed.OSS_REGION,
-    ossBucket: parsed.OSS_BUCKET,
-    ossEndpoint: parsed.OSS_ENDPOINT?.replace(/\/$/, ''),
+    oss: Object.freeze({ region: parsed.OSS_REGION, bucket: parsed.OSS_BUCKET, endpoint: parsed.OSS_ENDPOINT }),
     qps: parsed.EXPORT_QPS,
     fanOut: Object.freeze({
       thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS,
@@ -119,8 +99,8 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
       format: parsed.EXPORT_FORMAT,
       settleMinutes: parsed.EXPORT_SETTLE_MINUTES,
       lookbackHours: parsed.EXPORT_LOOKBACK_HOURS,
-      sourceTimeZone: parsed.SOURCE_TIMEZONE,
-      timeUnit: parsed.AICCS_TIME_UNIT,
+      sourceTimeZone,
+      timeUnit,
       concurrency: parsed.EXPORT_CONCURRENCY,
       maxObjectRecords: parsed.EXPORT_MAX_OBJECT_RECORDS,
       maxObjectBytes: parsed.EXPORT_MAX_OBJECT_BYTES,
@@ -128,7 +108,7 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
       partSizeBytes: parsed.EXPORT_PART_SIZE_BYTES,
       maxRefetches: parsed.EXPORT_MAX_REFETCHES,
       leaseSeconds: parsed.EXPORT_LEASE_SECONDS,
-      phoneMasking: { mode: parsed.PHONE_MASKING, hashKey: parsed.PHONE_HASH_KEY },
+      phoneMasking,
     }),
   });
 }

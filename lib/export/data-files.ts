@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { NormalizedCallRecord } from '../records/call-record';
+import type { NormalizedCallRecord } from '../contracts/call-record';
 import { csvHeader, toCsvRow } from '../records/serialize';
-import { createParquetFileWriter } from './formats/parquet';
-import type { ExportFormat } from './object-keys';
+import type { ExportFormat } from '../contracts/export-format';
+
+/** The formats written as gzip'd lines (Parquet has its own writer). */
+export type LineFormat = Exclude<ExportFormat, 'parquet'>;
 
 export interface FileLimits {
   /** Records per object before it rolls over. */
@@ -20,12 +22,8 @@ export interface DataFile {
   md5Base64: string;
 }
 
-/**
- * The serialized line for a record, in the export format. Parquet is not
- * line-based: its "line" is the JSON line, which the Parquet writer parses
- * back into the record (lossless: records hold only strings, integers and null).
- */
-export function serializeRecord(record: NormalizedCallRecord, format: ExportFormat): string {
+/** The serialized line for a record, in the export format. */
+export function serializeRecord(record: NormalizedCallRecord, format: LineFormat): string {
   return format === 'csv' ? `${toCsvRow(record)}\r\n` : `${JSON.stringify(record)}\n`;
 }
 
@@ -46,8 +44,7 @@ const CHUNK_CHARS = 256 * 1024;
  * output (about a tenth) plus one chunk. gzip output does not depend on how
  * the input is chunked, and Node writes mtime 0: same lines, same bytes.
  */
-export function createDataFileWriter(format: ExportFormat, limits: FileLimits): DataFileWriter {
-  if (format === 'parquet') return parquetLineWriter(limits);
+export function createDataFileWriter(format: LineFormat, limits: FileLimits): DataFileWriter {
   const header = format === 'csv' ? `${csvHeader()}\r\n` : '';
   const files: DataFile[] = [];
   let current: OpenFile | undefined;
@@ -109,24 +106,4 @@ interface OpenFile {
   pending: string;
   bytes: number;
   records: number;
-}
-
-/**
- * The Parquet writer behind the line interface the slice fetcher uses today.
- * The JSON round trip costs a few microseconds a record; a pipeline stage
- * that hands records over directly can call createParquetFileWriter instead.
- */
-function parquetLineWriter(limits: FileLimits): DataFileWriter {
-  const writer = createParquetFileWriter(limits);
-  return {
-    async add(line) {
-      writer.add(JSON.parse(line) as NormalizedCallRecord);
-    },
-    async finish() {
-      return writer.finish();
-    },
-    get records() {
-      return writer.records;
-    },
-  };
 }

@@ -1,19 +1,10 @@
-import type { ExportFormat } from './object-keys';
+import type { BackfillEvent } from '../contracts/backfill-event';
+import type { ExportFormat } from '../contracts/export-format';
 import { HOUR_MS, isoUtc, type TimeRange } from './windows';
-
-/** A backfill range as a child invocation receives it. Tiny: FC's async payload limit is 128 KB. */
-export interface BackfillPayload {
-  instanceId: string;
-  from: string;
-  to: string;
-  format?: ExportFormat;
-  /** Set on fanned-out children: they run with EXPORT_QPS ÷ EXPORT_FANOUT_PARALLELISM. */
-  parentRunId?: string;
-}
 
 /** Sends one backfill range as an asynchronous invocation of the export function. */
 export interface BackfillDispatcher {
-  dispatch(payload: BackfillPayload): Promise<{ requestId: string }>;
+  dispatch(event: BackfillEvent): Promise<{ requestId: string }>;
 }
 
 /**
@@ -33,7 +24,8 @@ export function fanOutRanges(range: TimeRange, maxHours: number): TimeRange[] {
   return ranges;
 }
 
-export const toPayload = (instanceId: string, range: TimeRange, format: ExportFormat | undefined, parentRunId: string): BackfillPayload => ({
+/** The backfill event a fanned-out child range receives (the same contract a direct backfill uses). */
+export const childEvent = (instanceId: string, range: TimeRange, format: ExportFormat | undefined, parentRunId: string): BackfillEvent => ({
   instanceId,
   from: isoUtc(range.from),
   to: isoUtc(range.to),

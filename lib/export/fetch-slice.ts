@@ -1,10 +1,12 @@
-import type { CallStats, HotlinePage, HotlineSessionApi } from '../clients/aiccs';
-import type { RateLimiter } from '../rate-limiter';
-import type { NormalizedCallRecord } from '../records/call-record';
-import { MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams } from '../records/filter';
+import { pMapIterable } from 'p-map';
+import type { CallStats, HotlinePage, HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { toWireParams } from '../adapters/aiccs/wire-params';
+import { MAX_PAGE_NO, MAX_PAGE_SIZE } from '../contracts/query-filter';
+import { IncompleteSliceError, toUpstreamAppError } from '../errors';
+import type { RateLimiter } from '../flow/rate-limiter';
 import { normalizeRecords, type Anomalies } from '../records/normalize';
-import { createDataFileWriter, type DataFile, type FileLimits } from './data-files';
-import type { ExportFormat } from './object-keys';
+import type { DataFile } from './data-files';
+import type { RecordFileWriter } from './output-formats';
 import { isoUtc, type TimeRange } from './windows';
 
 /** HotlineSessionQuery reaches 1,000 pages × 50 records per filter; beyond that a slice must be split. */
@@ -17,39 +19,24 @@ export interface SliceFetchDeps {
   timeUnit: 'ms' | 's';
   limiter: RateLimiter;
   concurrency: number;
+  /** Epoch ms: no AICCS attempt starts after it. */
   deadline: number;
+  /** Aborts the AICCS calls in flight at the deadline. */
+  signal?: AbortSignal | undefined;
   stats: CallStats;
   anomalies: Anomalies;
   /** Extra full passes when records moved during paging. */
   maxRefetches: number;
   /** Largest TotalCount one filter may have (tests lower it to exercise splitting). */
   maxRecordsPerFilter?: number;
-  format: ExportFormat;
-  fileLimits: FileLimits;
-  /** The export line of a record. */
-  serialize: (record: NormalizedCallRecord) => string;
+  /** A fresh writer for one pass over the slice (the output format's). */
+  newWriter: () => RecordFileWriter;
   onRefetch?: (info: { range: TimeRange; expected: number; unique: number; recount: number }) => void;
 }
 
 export type SliceFetch =
   | { kind: 'complete'; files: DataFile[]; records: number; totalCount: number; pages: number; refetches: number }
   | { kind: 'too-large'; totalCount: number; pages: number };
-
-/** The slice could not be read consistently: records kept moving between pages. */
-export class IncompleteSliceError extends Error {
-  override name = 'IncompleteSliceError';
-  constructor(
-    readonly range: TimeRange,
-    readonly expected: number,
-    readonly unique: number,
-    readonly recount: number,
-    readonly passes: number,
-  ) {
-    super(
-      `Slice [${isoUtc(range.from)}, ${isoUtc(range.to)}) did not read consistently in ${passes} passes: TotalCount ${expected} at the start, ${recount} at the end, ${unique} unique records read`,
-    );
-  }
-}
 
 /**
  * Reads every record of `[from, to)` into gzip data files: the first page
@@ -69,7 +56,7 @@ export async function fetchSlice(range: TimeRange, deps: SliceFetchDeps): Promis
     pagesRead++;
     if (first.totalCount > cap) return { kind: 'too-large', totalCount: first.totalCount, pages: pagesRead };
 
-    const writer = createDataFileWriter(deps.format, deps.fileLimits);
+    const writer = deps.newWriter();
     const seen = new Set<string>();
     const consume = async (page: HotlinePage) => {
       for (const record of normalizeRecords(page.records, { instanceId: deps.instanceId, sourceTimeZone: deps.sourceTimeZone }, deps.anomalies)) {
@@ -77,12 +64,18 @@ export async function fetchSlice(range: TimeRange, deps: SliceFetchDeps): Promis
           if (seen.has(record.id)) continue;
           seen.add(record.id);
         }
-        await writer.add(deps.serialize(record));
+        await writer.add(record);
       }
     };
     await consume(first);
     const pageCount = Math.ceil(first.totalCount / MAX_PAGE_SIZE);
-    await fetchInOrder(2, pageCount, (pageNo) => fetchPage(range, pageNo, MAX_PAGE_SIZE, deps), consume, deps.concurrency);
+    // In page order, at most `concurrency` in flight, and never more than 4× concurrency pages fetched ahead of the one being
+    // written: a stalled page cannot make the buffer grow without bound.
+    const rest = pMapIterable(pageNumbers(2, pageCount), (pageNo) => fetchPage(range, pageNo, MAX_PAGE_SIZE, deps), {
+      concurrency: deps.concurrency,
+      backpressure: deps.concurrency * 4,
+    });
+    for await (const page of rest) await consume(page);
     pagesRead += Math.max(0, pageCount - 1);
     const files = await writer.finish();
 
@@ -96,74 +89,19 @@ export async function fetchSlice(range: TimeRange, deps: SliceFetchDeps): Promis
     if (recount > cap) return { kind: 'too-large', totalCount: recount, pages: pagesRead };
     deps.onRefetch?.({ range, ...last });
   }
-  throw new IncompleteSliceError(range, last.expected, last.unique, last.recount, deps.maxRefetches + 1);
+  throw new IncompleteSliceError({ range: { from: isoUtc(range.from), to: isoUtc(range.to) }, ...last, passes: deps.maxRefetches + 1 });
 }
 
-/**
- * Fetches pages `from..to` with at most `concurrency` in flight and hands
- * them to `consume` strictly in order. A page that finishes early waits;
- * no page more than 4× concurrency ahead of the oldest unconsumed one is
- * started, so a stalled page cannot make the buffer grow without bound.
- */
-async function fetchInOrder(
-  from: number,
-  to: number,
-  fetch: (pageNo: number) => Promise<HotlinePage>,
-  consume: (page: HotlinePage) => Promise<void>,
-  concurrency: number,
-): Promise<void> {
-  if (to < from) return;
-  const window = Math.max(1, concurrency) * 4;
-  const done = new Map<number, HotlinePage>();
-  let nextToStart = from;
-  let nextToConsume = from;
-  let failure: unknown;
-  // Workers and the consumer all wait on "something changed"; every change wakes everyone.
-  const waiters: Array<() => void> = [];
-  const changed = () => new Promise<void>((resolve) => waiters.push(resolve));
-  const signal = () => {
-    for (const resolve of waiters.splice(0)) resolve();
-  };
-  const worker = async () => {
-    while (failure === undefined && nextToStart <= to) {
-      if (nextToStart - nextToConsume >= window) {
-        await changed();
-        continue;
-      }
-      const pageNo = nextToStart++;
-      try {
-        done.set(pageNo, await fetch(pageNo));
-      } catch (error) {
-        failure ??= error;
-      }
-      signal();
-    }
-  };
-  const consumer = async () => {
-    while (nextToConsume <= to) {
-      if (failure !== undefined) return;
-      const page = done.get(nextToConsume);
-      if (!page) {
-        await changed();
-        continue;
-      }
-      done.delete(nextToConsume);
-      nextToConsume++;
-      signal();
-      try {
-        await consume(page);
-      } catch (error) {
-        failure ??= error;
-        signal();
-        return;
-      }
-    }
-  };
-  await Promise.all([...Array.from({ length: Math.min(concurrency, to - from + 1) }, worker), consumer()]);
-  if (failure !== undefined) throw failure;
+function* pageNumbers(from: number, to: number): Generator<number> {
+  for (let pageNo = from; pageNo <= to; pageNo++) yield pageNo;
 }
 
-function fetchPage(range: TimeRange, pageNo: number, pageSize: number, deps: SliceFetchDeps): Promise<HotlinePage> {
+/** One page; a failure (after the adapter's retries) becomes an upstream AppError whose advice names the export function. */
+async function fetchPage(range: TimeRange, pageNo: number, pageSize: number, deps: SliceFetchDeps): Promise<HotlinePage> {
   const params = toWireParams({ instanceId: deps.instanceId, startTime: range.from, endTime: range.to }, { pageNo, pageSize }, { timeUnit: deps.timeUnit });
-  return deps.api.queryPage(params, { deadline: deps.deadline, stats: deps.stats, limiter: deps.limiter });
+  try {
+    return await deps.api.queryPage(params, { deadline: deps.deadline, signal: deps.signal, stats: deps.stats, limiter: deps.limiter });
+  } catch (error) {
+    throw toUpstreamAppError(error, { instanceId: deps.instanceId, caller: 'export' });
+  }
 }

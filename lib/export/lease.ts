@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ObjectStore } from '../clients/oss';
+import type { ObjectStore } from '../adapters/oss/object-store';
+import { LeaseLostError } from '../errors';
 
 /**
  * A lease on a scope (an instance's watermark, or one UTC day of its
@@ -11,13 +12,6 @@ import type { ObjectStore } from '../clients/oss';
 
 const LeaseSchema = z.object({ owner: z.string(), expiresAt: z.number(), released: z.boolean().optional() });
 type LeaseRecord = z.infer<typeof LeaseSchema>;
-
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError';
-  constructor(scope: string, detail: string) {
-    super(`Lost the lease on ${scope}: ${detail}`);
-  }
-}
 
 export interface Lease {
   readonly scope: string;

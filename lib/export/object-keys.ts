@@ -1,3 +1,4 @@
+import type { ExportFormat } from '../contracts/export-format';
 import type { TimeRange } from './windows';
 
 /**
@@ -6,18 +7,7 @@ import type { TimeRange } from './windows';
  * set), so no key can escape its prefix.
  */
 
-/** Every data-file format; config, events and the manifest take their enums from here. */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'parquet'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 export const FILE_EXTENSIONS: Readonly<Record<ExportFormat, string>> = { jsonl: 'jsonl.gz', csv: 'csv.gz', parquet: 'parquet' };
-
-/** Content-Type of a data file (Parquet compresses inside the file, so it is never gzip-wrapped). */
-export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
-  jsonl: 'application/x-ndjson; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  parquet: 'application/vnd.apache.parquet',
-};
 
 export interface Partition {
   /** UTC date, YYYY-MM-DD. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ObjectStore } from '../clients/oss';
+import type { ObjectStore } from '../adapters/oss/object-store';
+import { CorruptStateError } from '../errors';
 
 /** `_state/instance=<id>.json`: where the incremental export of an instance stands. */
 export const WatermarkStateSchema = z.object({
@@ -10,10 +11,6 @@ export const WatermarkStateSchema = z.object({
   runId: z.string(),
 });
 export type WatermarkState = z.infer<typeof WatermarkStateSchema>;
-
-export class CorruptStateError extends Error {
-  override name = 'CorruptStateError';
-}
 
 /** Reads the watermark; undefined before the first run. A damaged state object is an error, never a silent restart. */
 export async function readWatermark(store: ObjectStore, key: string): Promise<number | undefined> {

@@ -1,10 +1,7 @@
-import { credentialsFromContext } from '../clients/credentials';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
+import { credentialsFromContext } from './context';
+import { DEADLINE_POLICIES, deadlineBefore, invocationEnd, type DeadlinePolicy } from './deadline';
 import { FcHttpEventSchema, type FcContext, type FcHttpResult } from './types';
-
-/** Time kept back from FC's timeout so the handler can still answer before it is killed. */
-export const DEADLINE_MARGIN_MS = 1_500;
-const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export type HttpApp = (request: HttpRequest, invocation: Invocation) => Promise<HttpResponse>;
 
@@ -46,13 +43,20 @@ function tryParseHttpEvent(event: Buffer): HttpRequest | undefined {
   };
 }
 
-/** The invocation facts the core needs, taken from the FC context. */
-export function invocationFromContext(context: FcContext, source: Invocation['source'], startedAt: number): Invocation {
-  const timeoutSeconds = context.function?.timeout && context.function.timeout > 0 ? context.function.timeout : DEFAULT_TIMEOUT_SECONDS;
+/** The invocation facts the core needs, taken from the FC context: the deadline keeps time to answer before FC ends the invocation. */
+export function invocationFromContext(
+  context: FcContext,
+  source: Invocation['source'],
+  startedAt: number,
+  now: () => number = Date.now,
+  policy: DeadlinePolicy = DEADLINE_POLICIES.query,
+): Invocation {
+  const deadline = deadlineBefore(invocationEnd(context, startedAt, policy.defaultTimeoutSeconds), policy.reserveMs, now);
   return {
     requestId: context.requestId || 'local',
-    deadline: startedAt + timeoutSeconds * 1000 - DEADLINE_MARGIN_MS,
-    credentials: credentialsFromContext(context.credentials),
+    deadline: deadline.at,
+    signal: deadline.signal,
+    credentials: credentialsFromContext(context),
     source,
   };
 }
@@ -62,7 +66,7 @@ export function createFcHttpHandler(app: HttpApp, now: () => number = Date.now) 
   return async (event: Buffer, context: FcContext): Promise<FcHttpResult> => {
     const startedAt = now();
     const { request, source } = parseFcEvent(Buffer.isBuffer(event) ? event : Buffer.from(String(event)));
-    const response = await app(request, invocationFromContext(context, source, startedAt));
+    const response = await app(request, invocationFromContext(context, source, startedAt, now));
     return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
   };
 }

@@ -3,6 +3,7 @@
  * the core in lib/query and lib/export never sees FC types.
  */
 import { z } from 'zod';
+import type { CredentialsInput } from '../credentials/credentials';
 
 /** The HTTP trigger's request event (version v1), as FC 3.0 delivers it. */
 export const FcHttpEventSchema = z.looseObject({
@@ -38,11 +39,8 @@ export interface FcHttpResult {
   isBase64Encoded: boolean;
 }
 
-export interface FcCredentials {
-  accessKeyId?: string;
-  accessKeySecret?: string;
-  securityToken?: string;
-}
+/** FC's `context.credentials`: the role's STS triple, or `{}` without a role (the project's one credential input shape). */
+export type FcCredentials = CredentialsInput;
 
 /** The parts of the FC context this project reads. */
 export interface FcContext {

@@ -1,4 +1,4 @@
-import type { Credentials } from '../clients/credentials';
+import type { Credentials } from '../credentials/credentials';
 
 /** A transport-neutral HTTP request, as the core sees it. */
 export interface HttpRequest {
@@ -21,6 +21,8 @@ export interface Invocation {
   requestId: string;
   /** Epoch ms after which no new upstream attempt may start. */
   deadline: number;
+  /** Aborts at `deadline`: upstream calls in flight are cancelled. */
+  signal?: AbortSignal | undefined;
   /** The caller's credentials (FC role), or undefined to use the default chain. */
   credentials: Credentials | undefined;
   /** How the request arrived: through an HTTP trigger or as a direct invocation. */

@@ -1,8 +1,21 @@
 import { z } from 'zod';
-// Imported for their registration in z.globalRegistry (each schema carries a meta id).
-import '../records/call-record';
-import '../records/filter';
-import './schemas';
+import { NormalizedCallRecordSchema } from '../contracts/call-record';
+import { ProblemSchema } from '../contracts/problem';
+import { QueryFilterSchema } from '../contracts/query-filter';
+import { QueryResponseSchema } from '../contracts/query-response';
+
+/**
+ * The document's components, registered here and nowhere else: the
+ * contracts stay plain schemas, and what the document shows is explicit.
+ */
+function componentRegistry() {
+  const registry = z.registry<{ id: string }>();
+  registry.add(QueryFilterSchema, { id: 'QueryFilter' });
+  registry.add(QueryResponseSchema, { id: 'QueryResponse' });
+  registry.add(NormalizedCallRecordSchema, { id: 'NormalizedCallRecord' });
+  registry.add(ProblemSchema, { id: 'Problem' });
+  return registry;
+}
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
@@ -12,9 +25,9 @@ const problem = (description: string) => ({ description, content: { 'application
  * schemas that validate requests, so the docs cannot drift from the code.
  */
 export function buildOpenApiDocument(): Record<string, unknown> {
-  // Every schema with a meta id (QueryFilter, NormalizedCallRecord, QueryResponse, Problem) becomes a component.
+  // Each registered schema becomes a component; field descriptions still come from .describe() (z.globalRegistry).
   // `input` shows what a caller may send; the response schemas have no transforms, so input and output agree.
-  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+  const { schemas } = z.toJSONSchema(componentRegistry(), {
     target: 'draft-2020-12',
     io: 'input',
     uri: (id) => `#/components/schemas/${id}`,

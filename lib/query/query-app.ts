@@ -1,21 +1,21 @@
-import { newCallStats, type HotlineSessionApi } from '../clients/aiccs';
-import type { Credentials } from '../clients/credentials';
-import type { QueryConfig } from '../config';
+import { newCallStats, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import type { Credentials } from '../credentials/credentials';
+import type { QueryConfig } from './config';
 import { AppError, InstanceNotAllowedError, MethodNotAllowedError, RouteNotFoundError, ValidationError, toError } from '../errors';
 import type { HttpApp } from '../fc/http-adapter';
 import { readJsonBody } from '../http/json-body';
 import { CONTENT_TYPES, negotiateRecordFormat, type RecordFormat } from '../http/negotiate';
 import { toProblemResponse } from '../http/problem';
 import type { HttpRequest, HttpResponse, Invocation } from '../http/types';
-import type { Logger } from '../log';
-import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../records/call-record';
+import type { Logger } from '../log/logger';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../contracts/call-record';
 import { createPhoneMasker } from '../records/phone-masking';
-import { parseQueryFilter, type QueryFilter } from '../records/filter';
+import { parseQueryFilter, type QueryFilter } from '../contracts/query-filter';
 import type { Anomalies } from '../records/normalize';
 import { toCsv, toNdjson } from '../records/serialize';
 import { buildOpenApiDocument } from './openapi';
 import { runQuery, type QueryResult } from './run-query';
-import type { QueryResponse } from './schemas';
+import type { QueryResponse } from '../contracts/query-response';
 
 export interface QueryAppDeps {
   config: QueryConfig;
@@ -95,6 +95,7 @@ async function handleQuery(request: HttpRequest, invocation: Invocation, deps: Q
     timeUnit: deps.config.timeUnit,
     concurrency: deps.config.concurrency,
     deadline: invocation.deadline,
+    signal: invocation.signal,
     stats: metrics.stats,
     anomalies: metrics.anomalies,
     ...(mask ? { mask } : {}),

@@ -1,10 +1,10 @@
-import { createPopHotlineApi, type HotlineSessionApi } from '../clients/aiccs';
-import { createClientCache } from '../clients/client-cache';
-import { loadQueryConfig, type QueryConfig } from '../config';
-import { ConfigError } from '../errors';
+import { createPopHotlineApi, type HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { createClientCache } from '../adapters/client-cache';
+import { loadAtColdStart } from '../fc/cold-start';
 import { createFcHttpHandler, type HttpApp } from '../fc/http-adapter';
 import { toProblemResponse } from '../http/problem';
-import { createLogger, type Logger } from '../log';
+import { createLogger, type Logger } from '../log/logger';
+import { loadQueryConfig, type QueryConfig } from './config';
 import { createQueryApp } from './query-app';
 
 export interface QueryFunctionOptions {
@@ -14,22 +14,20 @@ export interface QueryFunctionOptions {
 }
 
 /**
- * Wires the query function for FC: config validated once (at cold start),
- * AICCS clients cached per credential set across warm invocations.
- * A bad config does not crash the instance: every request answers a
- * problem naming the variable, and the log says the same.
+ * The query function for FC: config read at cold start (a bad one answers
+ * every request with a 500 problem naming the variable, see
+ * lib/fc/cold-start.ts), AICCS clients cached per credential set across
+ * warm invocations.
  */
 export function createQueryFunction(options: QueryFunctionOptions = {}) {
-  const env = options.env ?? process.env;
+  const loaded = loadAtColdStart(() => loadQueryConfig(options.env ?? process.env), 'aiccs-query', options.logger);
   let app: HttpApp;
-  try {
-    const config = loadQueryConfig(env);
+  if (loaded.ok) {
+    const { config } = loaded;
     const logger = options.logger ?? createLogger({ service: 'aiccs-query', level: config.logLevel });
     app = createQueryApp({ config, apiFor: createApiCache(config).get, logger, ...(options.now ? { now: options.now } : {}) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const logger = options.logger ?? createLogger({ service: 'aiccs-query' });
-    logger.error('invalid configuration', { code: error.code, variable: error.variable, detail: error.detail });
+  } else {
+    const { error } = loaded;
     app = async (_request, invocation) => toProblemResponse(error, invocation.requestId);
   }
   return createFcHttpHandler(app, options.now);

@@ -1,7 +1,9 @@
-import { toUpstreamAppError, type CallStats, type HotlinePage, type HotlineSessionApi } from '../clients/aiccs';
-import { mapBounded } from '../concurrency';
-import type { NormalizedCallRecord } from '../records/call-record';
-import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO, MAX_PAGE_SIZE, toWireParams, type QueryFilter } from '../records/filter';
+import pMap from 'p-map';
+import type { CallStats, HotlinePage, HotlineSessionApi } from '../adapters/aiccs/hotline-api';
+import { toWireParams } from '../adapters/aiccs/wire-params';
+import type { NormalizedCallRecord } from '../contracts/call-record';
+import { MAX_AUTO_PAGINATION_RECORDS, MAX_PAGE_NO, MAX_PAGE_SIZE, type QueryFilter } from '../contracts/query-filter';
+import { toUpstreamAppError } from '../errors';
 import { normalizeRecords, type Anomalies } from '../records/normalize';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -18,6 +20,8 @@ export interface RunQueryDeps {
   timeUnit: 'ms' | 's';
   concurrency: number;
   deadline: number;
+  /** Aborts the AICCS calls in flight at the deadline. */
+  signal?: AbortSignal | undefined;
   stats: CallStats;
   anomalies: Anomalies;
   /** PHONE_MASKING applied to every record returned. */
@@ -35,14 +39,14 @@ export async function runQuery(filter: QueryFilter & { instanceId: string }, dep
   try {
     result = filter.all ? await queryAllPages(filter, deps) : await queryOnePage(filter, deps);
   } catch (error) {
-    throw toUpstreamAppError(error, filter.instanceId);
+    throw toUpstreamAppError(error, { instanceId: filter.instanceId, caller: 'query' });
   }
   return deps.mask ? { ...result, records: result.records.map(deps.mask) } : result;
 }
 
 async function fetchPage(filter: QueryFilter & { instanceId: string }, pageNo: number, pageSize: number, deps: RunQueryDeps): Promise<HotlinePage> {
   const params = toWireParams(filter, { pageNo, pageSize }, { timeUnit: deps.timeUnit });
-  return deps.api.queryPage(params, { deadline: deps.deadline, stats: deps.stats });
+  return deps.api.queryPage(params, { deadline: deps.deadline, signal: deps.signal, stats: deps.stats });
 }
 
 async function queryOnePage(filter: QueryFilter & { instanceId: string }, deps: RunQueryDeps): Promise<QueryResult> {
@@ -64,7 +68,7 @@ async function queryAllPages(filter: QueryFilter & { instanceId: string }, deps:
   const lastPageNo = Math.min(MAX_PAGE_NO, firstPageNo + Math.ceil(wanted / pageSize) - 1);
   const rest: number[] = [];
   for (let pageNo = firstPageNo + 1; pageNo <= lastPageNo && first.records.length > 0; pageNo++) rest.push(pageNo);
-  const pages = [first, ...(await mapBounded(rest, deps.concurrency, (pageNo) => fetchPage(filter, pageNo, pageSize, deps)))];
+  const pages = [first, ...(await pMap(rest, (pageNo) => fetchPage(filter, pageNo, pageSize, deps), { concurrency: deps.concurrency }))];
 
   const seen = new Set<string>();
   const records: NormalizedCallRecord[] = [];

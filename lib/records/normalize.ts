@@ -1,4 +1,4 @@
-import { CALL_TYPE_BY_CODE, HANG_UP_ROLE_BY_CODE, PASSIVE_TRANSFER_ID_TYPE_BY_CODE, type NormalizedCallRecord } from './call-record';
+import { CALL_TYPE_BY_CODE, HANG_UP_ROLE_BY_CODE, PASSIVE_TRANSFER_ID_TYPE_BY_CODE, type NormalizedCallRecord } from '../contracts/call-record';
 import { zoneConverter, type ZoneConverter } from './time-zone';
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NormalizedCallRecord } from './call-record';
+import type { NormalizedCallRecord } from '../contracts/call-record';
 
 export type PhoneMasking = 'none' | 'mask' | 'hash';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NormalizedCallRecordSchema, RECORD_SCHEMA_VERSION } from './call-record';
-import { RECORD_COLUMNS, type ColumnKind } from './columns';
+import { NormalizedCallRecordSchema, RECORD_SCHEMA_VERSION } from '../contracts/call-record';
+import { RECORD_COLUMNS, type ColumnKind } from '../contracts/record-columns';
 
 /**
  * The reader-side artifacts committed under `schema/`, generated from the

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, type NormalizedCallRecord } from './call-record';
+import { RECORD_FIELDS, type NormalizedCallRecord } from '../contracts/call-record';
 
 /** One JSON object per line, each line ending in `\n` (JSON Lines / NDJSON). */
 export function toNdjson(records: readonly NormalizedCallRecord[]): string {

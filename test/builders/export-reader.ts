@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { OssServer } from '../../dev/oss';
 import type { RawCallRecord } from '../../dev/aiccs';
-import { parseManifest, type PartitionManifest } from '../../lib/export/manifest';
+import { parseManifest, type PartitionManifest } from '../../lib/contracts/manifest';
 
 export interface ExportContents {
   manifests: PartitionManifest[];

@@ -1,7 +1,7 @@
-import type { FcContext, FcCredentials, FcHttpEvent } from '../../lib/fc/types';
+import type { FcContext, FcHttpEvent } from '../../lib/fc/types';
 
 /** STS-shaped credentials that are obviously fake and easy to grep for in leak tests. */
-export const TEST_CREDENTIALS: Required<FcCredentials> = {
+export const TEST_CREDENTIALS: { accessKeyId: string; accessKeySecret: string; securityToken: string } = {
   accessKeyId: 'STS.TestAccessKeyId0001',
   accessKeySecret: 'TestSecretMustNeverBeLogged0001',
   securityToken: 'CAISTestSecurityTokenMustNeverBeLogged0001',

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../lib/log';
+import { createLogger, type Logger } from '../../lib/log/logger';
 
 /** A logger whose lines are kept for assertions. */
 export function aCapturingLogger(service = 'test'): { logger: Logger; lines: string[]; entries: () => Array<Record<string, unknown>> } {

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { QueryEnvSchema, loadQueryConfig } from '../../lib/config';
+import { QueryEnvSchema, loadQueryConfig } from '../../lib/query/config';
 import { ExportEnvSchema, loadExportConfig } from '../../lib/export/config';
+import { buildAll, DIST_DIR } from '../../scripts/build.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -102,16 +104,22 @@ describe('s.yaml', () => {
     expect(Object.keys(rendered.resources).sort()).toStrictEqual(['export', 'query']);
   });
 
-  it('deploys each function from the bundle the build produces', () => {
-    if (!existsSync(join(root, 'dist', 'query', 'index.js'))) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' });
-    for (const [name, resource] of Object.entries(rendered.resources)) {
-      expect(resource.props.code).toBe(`./dist/${name}`);
-      expect(resource.props.runtime).toBe('nodejs20');
-      const [file, exported] = resource.props.handler.split('.');
-      const bundle = join(root, resource.props.code, `${file}.js`);
-      expect(existsSync(bundle)).toBe(true);
-      expect(readFileSync(bundle, 'utf8')).toMatch(new RegExp(`\\b${exported}\\b`));
-      expect(resource.actions['pre-deploy'][0]?.run).toBe('npm run build');
+  it('deploys each function from the bundle the build produces', async () => {
+    // The build as `npm run build` runs it (budget and development-code checks included), fresh into a temporary folder.
+    const outRoot = mkdtempSync(join(tmpdir(), 'build-'));
+    try {
+      expect(await buildAll(outRoot, () => {})).toStrictEqual([]);
+      for (const [name, resource] of Object.entries(rendered.resources)) {
+        expect(join(root, resource.props.code)).toBe(join(DIST_DIR, name));
+        expect(resource.props.runtime).toBe('nodejs20');
+        const [file, exported] = resource.props.handler.split('.');
+        const bundle = join(outRoot, name, `${file}.js`);
+        expect(existsSync(bundle)).toBe(true);
+        expect(readFileSync(bundle, 'utf8')).toMatch(new RegExp(`\\b${exported}\\b`));
+        expect(resource.actions['pre-deploy'][0]?.run).toBe('npm run build');
+      }
+    } finally {
+      rmSync(outRoot, { recursive: true, force: true });
     }
   });
 

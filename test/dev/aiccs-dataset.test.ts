@@ -162,12 +162,11 @@ describe('generateCallRecords', () => {
     expect(share(records, (r) => hourOf(r) < 6)).toBeLessThan(0.03);
   });
 
-  it('generates 200,000 records quickly', () => {
-    const started = performance.now();
+  // Its speed (200,000 in under 2.5 s) is measured by bench/dataset.ts, not asserted here.
+  it('generates 200,000 records, each id once', () => {
     const many = generateCallRecords({ ...base, count: 200_000 });
-    const elapsed = performance.now() - started;
     expect(many).toHaveLength(200_000);
-    expect(elapsed).toBeLessThan(2_500);
+    expect(new Set(many.map((record) => record.Id)).size).toBe(200_000);
   });
 
   it.each([

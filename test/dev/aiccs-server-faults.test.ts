@@ -1,5 +1,5 @@
 import RPCClient from '@alicloud/pop-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { aCallRecord, DEMO_CREDENTIALS, RecordStore, startAiccsEmulator } from '../../dev/aiccs/index';
 import type { AiccsEmulator, AiccsEmulatorOptions } from '../../dev/aiccs/index';
 
@@ -45,29 +45,31 @@ const PARAMS = { InstanceId: I, PageSize: 50 };
 const call = (client: RPCClient, opts: Record<string, unknown> = {}) => client.request('HotlineSessionQuery', PARAMS, { method: 'POST', ...opts });
 
 describe('account-wide QPS bucket', () => {
-  it('lets a burst of qps through and throttles the rest of 160 parallel calls with Throttling.User', async () => {
-    const emu = await emulator({ qps: 80 });
+  // The bucket's exact arithmetic (a burst of qps, then qps per second) is tested on a fake clock in token-bucket.test.ts.
+  // Over HTTP the quota is small enough that the calls cannot spread past it even on a loaded machine, and each call waits
+  // as long as it must: a slow machine can neither fail nor pass these by timing.
+  it('lets a burst of qps through and throttles the rest of 40 parallel calls with Throttling.User', async () => {
+    const emu = await emulator({ qps: 5 });
     const client = popClient(emu.url);
-    // 160 calls would have to spread over a full second to all pass at 80/s.
-    const outcomes = await Promise.allSettled(Array.from({ length: 160 }, () => call(client)));
+    // 40 calls would have to spread over 7 seconds to all pass at 5/s.
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => call(client, { timeout: 60_000 })));
     const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as PopError);
     const ok = outcomes.length - errors.length;
 
-    expect(ok).toBeGreaterThanOrEqual(80);
-    expect(ok).toBeLessThan(160);
+    expect(ok).toBeGreaterThanOrEqual(5);
     expect(errors.length).toBeGreaterThan(0);
     expect(new Set(errors.map((e) => `${String(e.code)}/${String(e.entry?.response.statusCode)}`))).toEqual(new Set(['Throttling.User/400']));
     expect(errors[0]?.data).toMatchObject({ HostId: 'aiccs.aliyuncs.com', Message: 'Request was denied due to user flow control.' });
-    expect(emu.stats).toMatchObject({ requests: 160, ok, throttled: errors.length, errorsByCode: { 'Throttling.User': errors.length } });
+    expect(emu.stats).toMatchObject({ requests: 40, ok, throttled: errors.length, errorsByCode: { 'Throttling.User': errors.length } });
   });
 
   it('refills over time', async () => {
-    const emu = await emulator({ qps: 20 });
+    const emu = await emulator({ qps: 2 });
     const client = popClient(emu.url);
-    await Promise.allSettled(Array.from({ length: 40 }, () => call(client)));
+    await Promise.allSettled(Array.from({ length: 10 }, () => call(client, { timeout: 60_000 })));
     expect(emu.stats.throttled).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // ≈ 4 tokens
-    await expect(call(client)).resolves.toMatchObject({ Success: true });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // ≥ 1 token; waiting longer only adds tokens
+    await expect(call(client, { timeout: 60_000 })).resolves.toMatchObject({ Success: true });
   });
 
   it('does not spend tokens on requests that fail authentication', async () => {
@@ -126,10 +128,11 @@ describe('injected faults, as pop-core sees them', () => {
     expect(error.name).toBe('RequestTimeoutError');
     expect(error.message).toMatch(/^ReadTimeout\(150\)/);
 
+    // How long the delay lasts is the emulator's timer, not asserted here: a loaded machine must not fail the suite.
     emu.setFaults({ latencyMs: 60, latencyJitterMs: 20 });
-    const startedAt = performance.now();
+    emu.resetStats();
     await expect(call(popClient(emu.url))).resolves.toMatchObject({ Success: true });
-    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(55);
+    expect(emu.stats).toMatchObject({ ok: 1, faultsInjected: { latency: 1 } });
   });
 
   it('setFaults replaces the options and validates them', async () => {
@@ -176,13 +179,12 @@ describe('lifecycle and stats', () => {
     const emu = await startAiccsEmulator({ store: new RecordStore(), qps: Number.POSITIVE_INFINITY });
     const client = popClient(emu.url);
     await rejectionOf(client.request('HotlineSessionQuery', PARAMS, { method: 'POST' })); // leaves a keep-alive socket
-    emu.setFaults({ latencyMs: 5_000 });
-    const pending = rejectionOf(client.request('HotlineSessionQuery', PARAMS, { method: 'POST', timeout: 10_000 }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Parked far beyond the test's timeout: a close() that waited for it fails the test without anyone timing it.
+    emu.setFaults({ latencyMs: 3_600_000 });
+    const pending = rejectionOf(client.request('HotlineSessionQuery', PARAMS, { method: 'POST', timeout: 7_200_000 }));
+    await vi.waitFor(() => expect(emu.stats.faultsInjected).toMatchObject({ latency: 1 }));
 
-    const startedAt = performance.now();
     await emu.close();
-    expect(performance.now() - startedAt).toBeLessThan(1_000);
     expect((await pending).code).toBe('ECONNRESET');
     expect((await rejectionOf(client.request('HotlineSessionQuery', PARAMS, { method: 'POST' }))).code).toBe('ECONNREFUSED');
   });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFcGateway, type FcGateway } from '../../dev/fc-gateway';
 import type { FcContext } from '../../lib/fc/types';
-import { InvokeTransportError } from '../../lib/client/errors';
-import { createFc2Invoker } from '../../lib/client/fc2-invoker';
-import { createFc3Invoker } from '../../lib/client/fc3-invoker';
-import type { Invoker } from '../../lib/client/invoker';
-import type { Credentials } from '../../lib/clients/credentials';
+import { InvokeTransportError } from '../../lib/sdk/errors';
+import { createFc2Invoker } from '../../lib/sdk/fc2-invoker';
+import { createFc3Invoker } from '../../lib/sdk/fc3-invoker';
+import type { Invoker } from '../../lib/sdk/invoker';
+import type { Credentials } from '../../lib/credentials/credentials';
 
 const CALLER = { accessKeyId: 'STS.Caller0001', accessKeySecret: 'caller-secret', securityToken: 'caller-token' };
 const ROLE = { accessKeyId: 'STS.RoleOfEcho', accessKeySecret: 'role-secret', securityToken: 'role-token' };
@@ -129,7 +129,13 @@ describe('FC gateway invoke APIs: asynchronous', () => {
     expect(requestId).toMatch(/^1-/);
     await gateway.waitForAsyncIdle();
     expect(calls.map((call) => call.event.toString())).toEqual(['later']);
-    expect(gateway.asyncInvocations().find((record) => record.requestId === requestId)).toEqual({ requestId, functionName: 'echo', status: 'succeeded', attempts: 1 });
+    expect(gateway.asyncInvocations().find((record) => record.requestId === requestId)).toEqual({
+      requestId,
+      taskId: requestId,
+      functionName: 'echo',
+      status: 'succeeded',
+      attempts: 1,
+    });
   });
 
   it('retries a failing handler up to maxAsyncRetryAttempts, with context.retryCount', async () => {
@@ -144,6 +150,7 @@ describe('FC gateway invoke APIs: asynchronous', () => {
     await gateway.waitForAsyncIdle();
     expect(gateway.asyncInvocations().find((record) => record.requestId === failed.headers['x-fc-request-id'])).toEqual({
       requestId: failed.headers['x-fc-request-id'],
+      taskId: failed.headers['x-fc-request-id'],
       functionName: 'flaky',
       status: 'failed',
       attempts: 3,

@@ -6,11 +6,11 @@ import Fc3Client, { InvokeFunctionHeaders, InvokeFunctionRequest } from '@aliclo
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@alicloud/tea-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonceCache } from '../../dev/aiccs/nonce-cache';
+import { NonceCache } from '../../dev/shared/nonce-cache';
 import type { AccessKey } from '../../dev/fc-gateway/access-keys';
 import { canonicalQuery, verifyAcs3Request } from '../../dev/fc-gateway/acs3-signature';
 import { verifyFc2Request } from '../../dev/fc-gateway/fc2-signature';
-import { interopDefault } from '../../lib/client/invoker';
+import { interopDefault } from '../../lib/sdk/invoker';
 
 // Requests are built by the real SDKs against a capturing server, then checked offline.
 interface Captured {

@@ -4,18 +4,20 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataFileWriter, serializeRecord, type DataFile } from '../../lib/export/data-files';
-import { MANIFEST_VERSION, type PartitionManifest } from '../../lib/export/manifest';
-import { dataFileKey, manifestKey, partitionOf, type ExportFormat } from '../../lib/export/object-keys';
+import type { DataFile } from '../../lib/export/data-files';
+import type { ExportFormat } from '../../lib/contracts/export-format';
+import { MANIFEST_VERSION, type PartitionManifest } from '../../lib/contracts/manifest';
+import { dataFileKey, manifestKey, partitionOf } from '../../lib/export/object-keys';
+import { OUTPUT_FORMATS } from '../../lib/export/output-formats';
 import { isoUtc, type TimeRange } from '../../lib/export/windows';
-import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../../lib/records/call-record';
-import { RECORD_COLUMNS } from '../../lib/records/columns';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../../lib/contracts/call-record';
+import { RECORD_COLUMNS } from '../../lib/contracts/record-columns';
 import { normalizeRecords } from '../../lib/records/normalize';
 import { duckdbManifestSql, duckdbReader } from '../../lib/records/schema-artifacts';
 import { aWireRecord } from '../builders/records';
 
 /**
- * The same records exported in each format by the real data-file writer,
+ * The same records exported in each format by the real output-format writers,
  * laid out as the exporter lays them out, then read by DuckDB through the
  * committed views (schema/duckdb.sql) and, for Parquet, by hyparquet.
  */
@@ -45,8 +47,8 @@ let connection: DuckDBConnection;
 const prefixOf = (format: ExportFormat) => `exports-${format}`;
 
 async function writeFiles(format: ExportFormat, records: readonly NormalizedCallRecord[]): Promise<DataFile[]> {
-  const writer = createDataFileWriter(format, { maxRecords: 1_000, maxBytes: 1 << 30 });
-  for (const record of records) await writer.add(serializeRecord(record, format));
+  const writer = OUTPUT_FORMATS[format].createWriter({ maxRecords: 1_000, maxBytes: 1 << 30 });
+  for (const record of records) await writer.add(record);
   return writer.finish();
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ObjectStore, PutOptions, PutOutcome, StoredObject } from '../../lib/clients/oss';
+import type { ObjectStore, PutOptions, PutOutcome, StoredObject } from '../../lib/adapters/oss/object-store';
 
 /** An in-memory ObjectStore with OSS's create-only semantics; counts calls and can fail chosen ones. */
 export class MemoryStore implements ObjectStore {

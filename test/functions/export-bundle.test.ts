@@ -1,29 +1,25 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS, generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator } from '../../dev/aiccs';
 import { startOssServer, type OssServer } from '../../dev/oss';
 import type { FcEventHandler } from '../../dev/fc-gateway';
+import { buildFreshBundle, type FreshBundle } from '../builders/bundles';
 import { exactlyOnceDiff, readExport } from '../builders/export-reader';
 
-// The export bundle exactly as `npm run build` makes it (iconv-lite shim included), against real servers over loopback.
-const root = new URL('../..', import.meta.url).pathname;
+// The export bundle exactly as `npm run build` makes it (iconv-lite shim included), built fresh, against real servers over loopback.
 const INSTANCE = 'ccc_xp_pre-cn-bundle01';
 const FROM = Date.parse('2026-11-10T00:00:00Z');
 let emulator: AiccsEmulator;
 let oss: OssServer;
+let bundle: FreshBundle;
 let handler: FcEventHandler;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'export', 'index.js'))) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' });
+  bundle = await buildFreshBundle('export');
   const store = new RecordStore();
   store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed: 3, from: FROM, to: FROM + 2 * 3_600_000, count: 400 }));
   emulator = await startAiccsEmulator({ store, credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true, qps: 10_000 });
   oss = await startOssServer({ credentials: [{ ...DEMO_CREDENTIALS }], buckets: ['cdr-export'] });
-  Object.assign(process.env, {
+  const env = {
     AICCS_ENDPOINT: emulator.url,
     EXPORT_INSTANCE_IDS: INSTANCE,
     OSS_REGION: 'oss-cn-hangzhou',
@@ -32,15 +28,17 @@ beforeAll(async () => {
     EXPORT_PREFIX: 'bundle',
     EXPORT_QPS: '80',
     LOG_LEVEL: 'error',
-  });
-  // A copy in the module cache per path: the bundle reads its config on first use.
-  handler = (createRequire(import.meta.url)(join(root, 'dist', 'export', 'index.js')) as { handler: FcEventHandler }).handler;
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  // The bundle reads its config on first use.
+  handler = bundle.load<{ handler: FcEventHandler }>().handler;
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  vi.unstubAllEnvs();
   await emulator.close();
   await oss.close();
+  bundle.remove();
 });
 
 describe('the built export bundle', () => {

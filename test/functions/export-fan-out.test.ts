@@ -3,7 +3,7 @@ import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulato
 import { startFcGateway, type FcGateway } from '../../dev/fc-gateway';
 import { startOssServer, type OssServer } from '../../dev/oss';
 import { createExportFunction } from '../../lib/export/export-function';
-import { silentLogger } from '../../lib/log';
+import { silentLogger } from '../../lib/log/logger';
 import { TEST_CREDENTIALS } from '../builders/fc';
 import { exactlyOnceDiff, readExport, sourceIds } from '../builders/export-reader';
 
@@ -74,8 +74,8 @@ describe('fan-out backfills through the local FC gateway', () => {
 
 /** Invokes the export function synchronously through the gateway's FC 3.0 API with the SDK client transport. */
 async function fetchSync(url: string, payload: Record<string, unknown>): Promise<unknown> {
-  const { createFc3Invoker } = await import('../../lib/client/fc3-invoker');
-  const { resolveCredentialSource } = await import('../../lib/client/credential-source');
+  const { createFc3Invoker } = await import('../../lib/sdk/fc3-invoker');
+  const { resolveCredentialSource } = await import('../../lib/credentials/credentials');
   const invoker = createFc3Invoker({ endpoint: new URL(url), credentials: resolveCredentialSource({ ...TEST_CREDENTIALS }), qualifier: 'LATEST', timeoutMs: 60_000 });
   const result = await invoker.invoke('aiccs-export', Buffer.from(JSON.stringify(payload)), { async: false });
   expect(result.status).toBe(200);

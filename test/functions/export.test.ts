@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator, type RawCallRecord } from '../../dev/aiccs';
 import { startOssServer, type OssServer } from '../../dev/oss';
-import { createPopHotlineApi, type HotlineSessionApi } from '../../lib/clients/aiccs';
-import { createOssStore } from '../../lib/clients/oss';
-import { ConfigError } from '../../lib/errors';
+import { createPopHotlineApi, type HotlineSessionApi } from '../../lib/adapters/aiccs/hotline-api';
+import { createOssStore } from '../../lib/adapters/oss/object-store';
+import { ConfigError, ExportFailedError, ValidationError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
-import { InvalidExportEventError } from '../../lib/export/events';
 import { createExportFunction } from '../../lib/export/export-function';
-import { ExportFailedError, runExport, type ExportSummary } from '../../lib/export/run-export';
-import { silentLogger } from '../../lib/log';
-import { createRateLimiter } from '../../lib/rate-limiter';
+import { runExport } from '../../lib/export/run-export';
+import type { ExportSummary } from '../../lib/export/types';
+import { silentLogger } from '../../lib/log/logger';
+import { createRateLimiter } from '../../lib/flow/rate-limiter';
 import { TEST_CREDENTIALS, aContext } from '../builders/fc';
 import { exactlyOnceDiff, readExport, sourceIds } from '../builders/export-reader';
 import { aCapturingLogger } from '../builders/log-sink';
@@ -279,16 +279,26 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     const requestsBefore = Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0);
     const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
     for (const event of [Buffer.from('not json'), backfillEvent({ instanceId: A, from: '2026-11-20', to: '2026-11-21' }), timerEvent('{"bogus":1}')]) {
-      await expect(handler(event, exportContext())).rejects.toBeInstanceOf(InvalidExportEventError);
+      await expect(handler(event, exportContext())).rejects.toBeInstanceOf(ValidationError);
     }
     expect(Object.values(oss.stats.requests).reduce((total, count) => total + (count ?? 0), 0)).toBe(requestsBefore);
     expect(emulator.stats.requests).toBe(0);
     expect(watermarkOf(A)).toBe('2026-11-20T01:00:00Z');
   });
 
-  it('refuses to start with a bad configuration, naming the variable', () => {
-    expect(() => createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: log.logger })).toThrow(ConfigError);
-    expect(() => createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: log.logger })).toThrow(/OSS_BUCKET/);
+  it('with a bad configuration, logs it once at cold start and fails every invocation naming the variable', async () => {
+    clearBucket();
+    const sink = aCapturingLogger('aiccs-export');
+    const handler = createExportFunction({ env: env({ OSS_BUCKET: 'No_Such' }), logger: sink.logger });
+    expect(sink.entries()).toStrictEqual([expect.objectContaining({ level: 'error', message: 'invalid configuration', code: 'CONFIG_INVALID', variable: 'OSS_BUCKET' })]);
+    for (let invocation = 0; invocation < 2; invocation++) {
+      const failure = await handler(Buffer.from(JSON.stringify({ instanceId: A, from: '2026-11-20T00:00:00Z', to: '2026-11-20T01:00:00Z' })), exportContext()).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ConfigError);
+      expect((failure as ConfigError).message).toMatch(/OSS_BUCKET/);
+    }
+    expect(oss.listKeys(BUCKET)).toStrictEqual([]);
   });
 });
 

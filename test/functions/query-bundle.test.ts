@@ -1,45 +1,28 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_INSTANCE_ID, createDemoStore, startAiccsEmulator, type AiccsEmulator } from '../../dev/aiccs';
 import { startFcGateway, type FcEventHandler, type FcGateway } from '../../dev/fc-gateway';
+import { buildFreshBundle, type FreshBundle } from '../builders/bundles';
 
-// The bundle exactly as `npm run build` makes it, loaded in this process behind the gateway, talking to the emulator.
+// The bundle exactly as `npm run build` makes it, built fresh, loaded in this process behind the gateway, talking to the emulator.
 let emulator: AiccsEmulator;
 let gateway: FcGateway;
-let outDir: string;
-const savedEnv = { ...process.env };
+let bundle: FreshBundle;
 
 beforeAll(async () => {
   emulator = await startAiccsEmulator({ store: createDemoStore(Date.UTC(2026, 10, 24)), credentials: [{ ...DEMO_CREDENTIALS }], requireSecurityToken: true });
-  outDir = mkdtempSync(join(tmpdir(), 'query-bundle-'));
-  await build({
-    entryPoints: [new URL('../../functions/query/index.ts', import.meta.url).pathname],
-    outfile: join(outDir, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    external: ['proxy-agent'],
-    logLevel: 'silent',
-  });
-  writeFileSync(join(outDir, 'package.json'), '{"type":"commonjs"}');
-  process.env['AICCS_ENDPOINT'] = emulator.url;
-  process.env['AICCS_INSTANCE_IDS'] = DEMO_INSTANCE_ID;
-  process.env['LOG_LEVEL'] = 'error';
-  const { handler } = createRequire(import.meta.url)(join(outDir, 'index.js')) as { handler: FcEventHandler };
+  bundle = await buildFreshBundle('query');
+  vi.stubEnv('AICCS_ENDPOINT', emulator.url);
+  vi.stubEnv('AICCS_INSTANCE_IDS', DEMO_INSTANCE_ID);
+  vi.stubEnv('LOG_LEVEL', 'error');
+  const { handler } = bundle.load<{ handler: FcEventHandler }>();
   gateway = await startFcGateway({ port: 0, httpFunction: 'query', functions: { query: { handler, credentials: { ...DEMO_CREDENTIALS } } } });
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  vi.unstubAllEnvs();
   await gateway.close();
   await emulator.close();
-  rmSync(outDir, { recursive: true, force: true });
+  bundle.remove();
 });
 
 describe('the built query bundle behind the local FC gateway', () => {

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCallRecords, RecordStore, startAiccsEmulator, type AiccsEmulator, type RawCallRecord } from '../../dev/aiccs';
-import { NormalizedCallRecordSchema } from '../../lib/records/call-record';
+import { NormalizedCallRecordSchema } from '../../lib/contracts/call-record';
 import { createQueryFunction } from '../../lib/query/query-function';
-import { QueryResponseSchema } from '../../lib/query/schemas';
+import { QueryResponseSchema } from '../../lib/contracts/query-response';
 import { TEST_CREDENTIALS, aContext, anHttpEvent } from '../builders/fc';
 import { aCapturingLogger } from '../builders/log-sink';
 
@@ -364,19 +364,15 @@ describe('errors', () => {
 
 describe('credentials', () => {
   it('falls back to the default chain (env vars) when the context has none', async () => {
-    const saved = { id: process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'], secret: process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] };
-    process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'] = 'LTAIlocalenv0001';
-    process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] = 'local-env-secret-0001';
+    vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_ID', 'LTAIlocalenv0001');
+    vi.stubEnv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'local-env-secret-0001');
     try {
       const result = await aHandler()(anHttpEvent({ body: { instanceId: SMALL_INSTANCE } }), aContext({ credentials: {} }));
       expect(result.statusCode).toBe(200);
       expect(emulator.stats.lastParams).toMatchObject({ AccessKeyId: 'LTAIlocalenv0001' });
       expect(emulator.stats.lastParams?.['SecurityToken']).toBeUndefined();
     } finally {
-      if (saved.id === undefined) delete process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'];
-      else process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'] = saved.id;
-      if (saved.secret === undefined) delete process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'];
-      else process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] = saved.secret;
+      vi.unstubAllEnvs();
     }
   });
 });

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ID_PATTERN } from '../../lib/config';
+import { INSTANCE_ID_PATTERN } from '../../lib/contracts/instance-id';
 import { ConfigError } from '../../lib/errors';
 import { loadExportConfig } from '../../lib/export/config';
-import { InvalidExportEventError, parseExportEvent } from '../../lib/export/events';
+import { ValidationError } from '../../lib/errors';
+import { parseExportEvent } from '../../lib/export/events';
 import { createExportFunction } from '../../lib/export/export-function';
 import { dataFileKey, manifestKey, partitionOf, stateKey } from '../../lib/export/object-keys';
-import { silentLogger } from '../../lib/log';
+import { silentLogger } from '../../lib/log/logger';
 import { aContext } from '../builders/fc';
 import { MemoryStore } from '../fakes/memory-store';
 
@@ -47,7 +48,7 @@ const rawEvent = fc.oneof(
 );
 
 describe(`export events under ${RUNS} generated inputs`, () => {
-  it('either parses into a request or fails with InvalidExportEventError naming the problem; never anything else', () => {
+  it('either parses into a request or fails with ValidationError naming the problem; never anything else', () => {
     fc.assert(
       fc.property(rawEvent, (text) => {
         try {
@@ -59,8 +60,8 @@ describe(`export events under ${RUNS} generated inputs`, () => {
             for (const id of request.instanceIds) expect(ALLOWED).toContain(id);
           }
         } catch (error) {
-          expect(error).toBeInstanceOf(InvalidExportEventError);
-          expect((error as InvalidExportEventError).issues.length).toBeGreaterThan(0);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).issues.length).toBeGreaterThan(0);
         }
       }),
       { numRuns: RUNS },
@@ -85,7 +86,7 @@ describe(`export events under ${RUNS} generated inputs`, () => {
           valid = false;
         }
         fc.pre(!valid);
-        await expect(handler(Buffer.from(text), aContext())).rejects.toBeInstanceOf(InvalidExportEventError);
+        await expect(handler(Buffer.from(text), aContext())).rejects.toBeInstanceOf(ValidationError);
         expect(store.calls).toStrictEqual([]);
         expect(store.objects.get('aiccs-call-records/_state/instance=ccc_xp_pre-cn-a1.json')).toStrictEqual(watermark);
       }),
@@ -101,7 +102,7 @@ describe('values that become OSS keys', () => {
   it('accept only prefixes and instance ids that keep every key inside the prefix', () => {
     fc.assert(
       fc.property(candidate, candidate, (prefix, instanceId) => {
-        let settings;
+        let settings: ReturnType<typeof loadExportConfig>['settings'];
         try {
           settings = loadExportConfig({
             EXPORT_INSTANCE_IDS: 'ccc_xp_pre-cn-a1',
@@ -122,6 +123,7 @@ describe('values that become OSS keys', () => {
         ]) {
           const segments = key.split('/');
           expect(segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..')).toBe(true);
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL in a key is exactly what this property rules out.
           expect(key).not.toMatch(/[\\?#\s\u0000]/);
           if (settings.prefix !== '') expect(key.startsWith(`${settings.prefix}/`)).toBe(true);
         }

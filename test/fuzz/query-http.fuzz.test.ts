@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HotlineSessionApi } from '../../lib/clients/aiccs';
-import { loadQueryConfig } from '../../lib/config';
+import type { HotlineSessionApi } from '../../lib/adapters/aiccs/hotline-api';
+import { loadQueryConfig } from '../../lib/query/config';
 import { createFcHttpHandler } from '../../lib/fc/http-adapter';
-import { silentLogger } from '../../lib/log';
+import { silentLogger } from '../../lib/log/logger';
 import { createQueryApp } from '../../lib/query/query-app';
 import { aContext } from '../builders/fc';
 

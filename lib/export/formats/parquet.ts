@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { KeyValue, SchemaElement } from 'hyparquet';
-import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../../records/call-record';
-import { RECORD_COLUMNS, type ColumnKind, type RecordColumn } from '../../records/columns';
+import { RECORD_SCHEMA_VERSION, type NormalizedCallRecord } from '../../contracts/call-record';
+import { RECORD_COLUMNS, type ColumnKind, type RecordColumn } from '../../contracts/record-columns';
 import type { DataFile, FileLimits } from '../data-files';
 
 /**

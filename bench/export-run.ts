@@ -9,6 +9,7 @@ import { getHeapStatistics } from 'node:v8';
 import { DEMO_CREDENTIALS } from '../dev/aiccs';
 import { createPopHotlineApi } from '../lib/adapters/aiccs/hotline-api';
 import { createOssStore } from '../lib/adapters/oss/object-store';
+import type { ExportFormat } from '../lib/contracts/export-format';
 import { loadExportConfig } from '../lib/export/config';
 import { runExport } from '../lib/export/run-export';
 import { silentLogger } from '../lib/log/logger';
@@ -23,6 +24,7 @@ async function main() {
       instance: { type: 'string' },
       from: { type: 'string' },
       hours: { type: 'string' },
+      format: { type: 'string' },
       qps: { type: 'string' },
       concurrency: { type: 'string' },
     },
@@ -42,7 +44,12 @@ async function main() {
     maxHeapUsedMb = Math.max(maxHeapUsedMb, process.memoryUsage().heapUsed / 1048576);
   }, 50);
   const summary = await runExport(
-    { mode: 'backfill', instanceId: String(values.instance), range: { from, to: from + hours * 3_600_000 } },
+    {
+      mode: 'backfill',
+      instanceId: String(values.instance),
+      range: { from, to: from + hours * 3_600_000 },
+      ...(values.format ? { format: values.format as ExportFormat } : {}),
+    },
     {
       api: createPopHotlineApi({ endpoint: String(values.aiccs), credentials: { ...DEMO_CREDENTIALS }, timeoutMs: 30_000, maxAttempts: 4 }),
       store: createOssStore({ region: 'oss-cn-hangzhou', bucket: 'cdr-export', endpoint: values.oss, credentials: { ...DEMO_CREDENTIALS } }),

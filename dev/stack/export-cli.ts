@@ -1,5 +1,5 @@
 /**
- * `npm run export -- --instance <id> --from <iso> --to <iso> [--format csv]`:
+ * `npm run export -- --instance <id> --from <iso> --to <iso> [--format jsonl|csv|parquet]`:
  * invokes the export function of the running local stack through its FC
  * gateway (the FC 3.0 InvokeFunction API, signed), exactly as another
  * function or a scheduler would. Ranges over 24 hours fan out into
@@ -17,7 +17,7 @@ import { createFc3Invoker } from '../../lib/sdk/fc3-invoker';
 import { hourlySlices, widenToHours } from '../../lib/export/windows';
 import { manifestKey, partitionOf } from '../../lib/export/object-keys';
 
-const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv]';
+const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv|parquet]';
 const root = new URL('../..', import.meta.url).pathname;
 
 async function main() {

@@ -20,7 +20,8 @@ import { startOssServer } from '../oss';
 
 const root = new URL('../..', import.meta.url).pathname;
 const OSS_BUCKET = 'cdr-export';
-const EXPORT_PREFIX = 'aiccs-call-records';
+// One prefix holds one format (its _schema.json): `EXPORT_FORMAT=parquet EXPORT_PREFIX=… npm start` keeps formats apart.
+const EXPORT_PREFIX = process.env['EXPORT_PREFIX'] ?? 'aiccs-call-records';
 
 async function main() {
   const ports = readStackPorts();

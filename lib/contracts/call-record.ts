@@ -8,8 +8,10 @@ const nullableTime = z
   .string()
   .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/)
   .nullable()
-  .describe('ISO 8601 with an explicit offset, e.g. 2020-10-02T22:32:55+08:00');
-const nullableNumber = z.number().nullable();
+  // `format` marks the time columns for the generated schema artifacts (TIMESTAMP / TIMESTAMPTZ columns).
+  .meta({ format: 'date-time', description: 'ISO 8601 with an explicit offset, e.g. 2020-10-02T22:32:55+08:00' });
+/** The API documents all five numeric fields as integers; a fraction on the wire is an anomaly (null), never rounded. */
+const nullableNumber = z.number().int().nullable();
 
 /**
  * One call detail record, normalized (schema version 1): the API's 29

@@ -105,6 +105,26 @@ export class ContentMismatchError extends AppError {
   }
 }
 
+/** The run asked for another format than the export prefix holds (its `_schema.json`); nothing was written. */
+export class FormatConflictError extends AppError {
+  override name = 'FormatConflictError' as const;
+  readonly prefixFormat: string;
+  readonly requestedFormat: string;
+  constructor(prefix: string, prefixFormat: string, requestedFormat: string) {
+    super({
+      code: 'FORMAT_CONFLICT',
+      status: 409,
+      expose: true,
+      title: 'The export prefix holds another format',
+      detail:
+        `The export prefix "${prefix}" holds ${prefixFormat} files (its _schema.json says so); this run asked for ${requestedFormat} and wrote nothing. ` +
+        `One prefix holds one format: to export ${requestedFormat}, set another EXPORT_PREFIX (a new prefix takes the format of its first export), or ask for ${prefixFormat} here.`,
+    });
+    this.prefixFormat = prefixFormat;
+    this.requestedFormat = requestedFormat;
+  }
+}
+
 /** The least a summary must say for ExportFailedError to name the failed instances. */
 export interface FailedRunSummary {
   instances: ReadonlyArray<{ instanceId: string; status: string; error?: string | undefined }>;

@@ -6,6 +6,7 @@ export {
   ContentMismatchError,
   CorruptStateError,
   ExportFailedError,
+  FormatConflictError,
   IncompleteSliceError,
   LeaseLostError,
   SliceTooDenseError,

@@ -4,6 +4,9 @@ import type { NormalizedCallRecord } from '../contracts/call-record';
 import { csvHeader, toCsvRow } from '../records/serialize';
 import type { ExportFormat } from '../contracts/export-format';
 
+/** The formats written as gzip'd lines (Parquet has its own writer). */
+export type LineFormat = Exclude<ExportFormat, 'parquet'>;
+
 export interface FileLimits {
   /** Records per object before it rolls over. */
   maxRecords: number;
@@ -20,7 +23,7 @@ export interface DataFile {
 }
 
 /** The serialized line for a record, in the export format. */
-export function serializeRecord(record: NormalizedCallRecord, format: ExportFormat): string {
+export function serializeRecord(record: NormalizedCallRecord, format: LineFormat): string {
   return format === 'csv' ? `${toCsvRow(record)}\r\n` : `${JSON.stringify(record)}\n`;
 }
 
@@ -41,7 +44,7 @@ const CHUNK_CHARS = 256 * 1024;
  * output (about a tenth) plus one chunk. gzip output does not depend on how
  * the input is chunked, and Node writes mtime 0: same lines, same bytes.
  */
-export function createDataFileWriter(format: ExportFormat, limits: FileLimits): DataFileWriter {
+export function createDataFileWriter(format: LineFormat, limits: FileLimits): DataFileWriter {
   const header = format === 'csv' ? `${csvHeader()}\r\n` : '';
   const files: DataFile[] = [];
   let current: OpenFile | undefined;

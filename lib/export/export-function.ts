@@ -15,6 +15,7 @@ import { buildCallRecordsClient } from '../sdk/client-core';
 import { loadExportConfig, type ExportConfig } from './config';
 import { parseExportEvent } from './events';
 import { childEvent, fanOutRanges, type BackfillDispatcher, type FanOutSummary } from './fan-out';
+import { claimPrefixFormat } from './prefix-schema';
 import { runExport } from './run-export';
 import type { ExportSummary, HourProgress } from './types';
 import { isoUtc, widenToHours } from './windows';
@@ -111,6 +112,8 @@ function createExportApp(config: ExportConfig, options: ExportFunctionOptions) {
     if (request.mode === 'backfill' && request.parentRunId === undefined) {
       const window = widenToHours(request.range);
       if (window.to - window.from > config.fanOut.thresholdHours * 3_600_000) {
+        // A format conflict fails here, once, instead of in every child.
+        await claimPrefixFormat(request.format ?? config.settings.format, { store, settings: config.settings, now, logger: log });
         // Function Compute runs the ranges in parallel; each is idempotent on its own and uses a share of the budget.
         const dispatcher = (options.dispatcherFor ?? defaultDispatcher)(invocation, config);
         const dispatched: FanOutSummary['dispatched'] = [];

@@ -7,7 +7,7 @@ import type { TimeRange } from './windows';
  * set), so no key can escape its prefix.
  */
 
-export const FILE_EXTENSIONS: Readonly<Record<ExportFormat, string>> = { jsonl: 'jsonl.gz', csv: 'csv.gz' };
+export const FILE_EXTENSIONS: Readonly<Record<ExportFormat, string>> = { jsonl: 'jsonl.gz', csv: 'csv.gz', parquet: 'parquet' };
 
 export interface Partition {
   /** UTC date, YYYY-MM-DD. */

@@ -1,12 +1,13 @@
 /**
  * The seam for output formats: a format is a content type plus a writer
  * that takes normalized records and hands back finished, content-addressed
- * file bodies. JSON Lines and CSV are gzip'd lines (data-files.ts); a
- * columnar format (Parquet) adds an entry here with its own writer.
+ * file bodies. JSON Lines and CSV are gzip'd lines (data-files.ts);
+ * Parquet is columnar (formats/parquet.ts).
  */
 import type { ExportFormat } from '../contracts/export-format';
 import type { NormalizedCallRecord } from '../contracts/call-record';
 import { createDataFileWriter, serializeRecord, type DataFile, type FileLimits } from './data-files';
+import { createParquetFileWriter } from './formats/parquet';
 
 /** Takes records in their final order; rolls files at the limits; holds only finished (compressed) bytes. */
 export interface RecordFileWriter {
@@ -21,7 +22,7 @@ export interface OutputFormat {
   createWriter(limits: FileLimits): RecordFileWriter;
 }
 
-const lineFormat = (format: ExportFormat, contentType: string): OutputFormat => ({
+const lineFormat = (format: Exclude<ExportFormat, 'parquet'>, contentType: string): OutputFormat => ({
   contentType,
   createWriter(limits) {
     const lines = createDataFileWriter(format, limits);
@@ -38,4 +39,18 @@ const lineFormat = (format: ExportFormat, contentType: string): OutputFormat => 
 export const OUTPUT_FORMATS: Readonly<Record<ExportFormat, OutputFormat>> = {
   jsonl: lineFormat('jsonl', 'application/x-ndjson; charset=utf-8'),
   csv: lineFormat('csv', 'text/csv; charset=utf-8'),
+  // Records go straight into column buffers (no serialized line); compression is inside the file, so no gzip wrapper.
+  parquet: {
+    contentType: 'application/vnd.apache.parquet',
+    createWriter(limits) {
+      const writer = createParquetFileWriter(limits);
+      return {
+        add: async (record) => writer.add(record),
+        finish: async () => writer.finish(),
+        get records() {
+          return writer.records;
+        },
+      };
+    },
+  },
 };

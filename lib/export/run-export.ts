@@ -9,6 +9,7 @@ import { planIncremental } from './incremental';
 import { lookBack } from './look-back';
 import { partitionOf } from './object-keys';
 import { createHourBudget, type InstancePlan, type Planned } from './plan';
+import { claimPrefixFormat } from './prefix-schema';
 import { publishHour } from './publish';
 import { cleanUpStaging } from './staging';
 import { summarizeRun } from './summary';
@@ -30,6 +31,8 @@ export async function runExport(request: ExportRequest, deps: ExportDeps): Promi
   const ctx = createRunContext(deps);
   const started = ctx.now();
   const format = request.format ?? ctx.settings.format;
+  // One format per prefix: a conflicting run fails here, before it reads or writes anything else.
+  await claimPrefixFormat(format, ctx);
   const instances: InstanceSummary[] = [];
   // Staging left by runs that can no longer be alive (killed, crashed) is settled before this run adds its own.
   await cleanUpStaging(ctx, { own: false });

@@ -51,11 +51,11 @@ export function normalizeRecord(raw: unknown, instanceId: string, zone: ZoneConv
     ringEndTime: toTime(w['RingEndTime'], 'RingEndTime', zone, a),
     pickUpTime: toTime(w['PickUpTime'], 'PickUpTime', zone, a),
     hangUpTime: toTime(w['HangUpTime'], 'HangUpTime', zone, a),
-    queueUpContinueTime: toNumber(w['QueueUpContinueTime'], 'QueueUpContinueTime', a),
-    ringContinueTime: toNumber(w['RingContinueTime'], 'RingContinueTime', a),
-    callContinueTime: toNumber(w['CallContinueTime'], 'CallContinueTime', a),
-    evaluationLevel: toNumber(w['EvaluationLevel'], 'EvaluationLevel', a),
-    evaluationScore: toNumber(w['EvaluationScore'], 'EvaluationScore', a),
+    queueUpContinueTime: toInteger(w['QueueUpContinueTime'], 'QueueUpContinueTime', a),
+    ringContinueTime: toInteger(w['RingContinueTime'], 'RingContinueTime', a),
+    callContinueTime: toInteger(w['CallContinueTime'], 'CallContinueTime', a),
+    evaluationLevel: toInteger(w['EvaluationLevel'], 'EvaluationLevel', a),
+    evaluationScore: toInteger(w['EvaluationScore'], 'EvaluationScore', a),
     hangUpRole: toCode(w['HangUpRole'], HANG_UP_ROLE_BY_CODE, 'HangUpRole', a),
     activeTransferId: toText(w['ActiveTransferId'], 'ActiveTransferId', a),
     passiveTransferId: toText(w['PassiveTransferId'], 'PassiveTransferId', a),
@@ -96,15 +96,15 @@ function toText(value: unknown, wireName: string, anomalies: Anomalies): string 
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
-function toNumber(value: unknown, wireName: string, anomalies: Anomalies): number | null {
+/** Tolerant about the wire form (number, numeric string, BigNumber), strict about the value: a safe integer or null. */
+function toInteger(value: unknown, wireName: string, anomalies: Anomalies): number | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'number') {
-    if (Number.isFinite(value)) return value;
-  } else if (typeof value === 'string') {
-    if (NUMERIC.test(value)) return Number(value);
-  } else if (typeof value === 'object' && isBigNumber(value)) {
-    return Number(value.toFixed());
-  }
+  let parsed: number | undefined;
+  if (typeof value === 'number') parsed = value;
+  else if (typeof value === 'string' && NUMERIC.test(value)) parsed = Number(value);
+  else if (typeof value === 'object' && isBigNumber(value)) parsed = Number(value.toFixed());
+  // 12.5 used to pass through and be truncated silently by engines reading BIGINT; now it is counted and dropped.
+  if (parsed !== undefined && Number.isSafeInteger(parsed)) return parsed;
   note(anomalies, wireName);
   return null;
 }

@@ -7,7 +7,11 @@ export function toNdjson(records: readonly NormalizedCallRecord[]): string {
   return out;
 }
 
-/** RFC 4180 CSV: header row, CRLF line ends, fields quoted when they hold `"`, `,`, CR or LF. */
+/**
+ * RFC 4180 CSV: header row, CRLF line ends. Every non-null string is quoted
+ * (so readers detect `"` as the quote character from any file, and ids and
+ * phone numbers read as text); numbers are bare; null is an empty, unquoted field.
+ */
 export function toCsv(records: readonly NormalizedCallRecord[]): string {
   let out = `${csvHeader()}\r\n`;
   for (const record of records) out += `${toCsvRow(record)}\r\n`;
@@ -24,13 +28,7 @@ export function toCsvRow(record: NormalizedCallRecord): string {
     const value = record[RECORD_FIELDS[i] as keyof NormalizedCallRecord];
     if (i > 0) row += ',';
     if (value === null) continue;
-    row += csvField(String(value));
+    row += typeof value === 'string' ? `"${value.replaceAll('"', '""')}"` : String(value);
   }
   return row;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-function csvField(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -28,6 +28,15 @@ describe('parseExportEvent', () => {
     });
   });
 
+  it('takes format parquet in a backfill and in the timer payload', () => {
+    expect(parse({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-01T01:00:00Z', format: 'parquet' })).toMatchObject({ format: 'parquet' });
+    expect(parse({ triggerTime: '2026-11-24T09:15:00Z', triggerName: 'hourly', payload: '{"format":"parquet"}' })).toMatchObject({
+      mode: 'incremental',
+      format: 'parquet',
+    });
+    expect(issuesOf({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00Z', to: '2026-11-01T01:00:00Z', format: 'orc' })).toStrictEqual(['format']);
+  });
+
   it('reads a backfill', () => {
     expect(parse({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-11-01T00:00:00+08:00', to: '2026-11-02T00:00:00Z', format: 'csv' })).toStrictEqual({
       mode: 'backfill',
@@ -118,6 +127,14 @@ describe('loadExportConfig', () => {
     });
   });
 
+  it('takes every export format, parquet included', () => {
+    expect(['jsonl', 'csv', 'parquet'].map((format) => loadExportConfig({ ...minimal, EXPORT_FORMAT: format }).settings.format)).toStrictEqual([
+      'jsonl',
+      'csv',
+      'parquet',
+    ]);
+  });
+
   it('trims slashes from the prefix', () => {
     expect(loadExportConfig({ ...minimal, EXPORT_PREFIX: '/lake/cdr/' }).settings.prefix).toBe('lake/cdr');
   });
@@ -133,7 +150,7 @@ describe('loadExportConfig', () => {
     { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '81' } },
     { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '0' } },
     { variable: 'EXPORT_SETTLE_MINUTES', env: { ...minimal, EXPORT_SETTLE_MINUTES: '-1' } },
-    { variable: 'EXPORT_FORMAT', env: { ...minimal, EXPORT_FORMAT: 'parquet' } },
+    { variable: 'EXPORT_FORMAT', env: { ...minimal, EXPORT_FORMAT: 'orc' } },
     { variable: 'EXPORT_RECHECK_HOURS', env: { ...minimal, EXPORT_RECHECK_HOURS: '-1' } },
     { variable: 'EXPORT_RECHECK_HOURS', env: { ...minimal, EXPORT_RECHECK_HOURS: 'two days' } },
     { variable: 'EXPORT_FINALIZE_AFTER_HOURS', env: { ...minimal, EXPORT_FINALIZE_AFTER_HOURS: '1.5' } },

@@ -142,14 +142,22 @@ describe('export end to end (real handler, real ali-oss, AICCS emulator, OSS tes
     expect(watermarkOf(A)).toBe('2026-11-20T06:00:00Z');
   });
 
-  it('writes CSV when a backfill asks for it, replacing the partition cleanly', async () => {
+  it('refuses a CSV backfill into a JSON Lines prefix (FORMAT_CONFLICT, nothing written) and writes CSV to another prefix', async () => {
     const handler = exportRunner({ env: env(), logger: log.logger, now: () => NOW });
-    await handler(backfillEvent({ instanceId: A, from: '2026-11-20T01:00:00Z', to: '2026-11-20T02:00:00Z', format: 'csv' }), exportContext());
-    const contents = readExport(oss, BUCKET, PREFIX, A);
-    const hour01 = contents.manifests.find((manifest) => manifest.partition.hour === '01');
-    expect(hour01?.files.every((file) => file.format === 'csv' && file.key.endsWith('.csv.gz'))).toBe(true);
-    expect(exactlyOnceDiff(contents.ids, sourceIds(recordsA, START, END))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
-    expect(contents.unlisted).toStrictEqual([]);
+    const csvBackfill = backfillEvent({ instanceId: A, from: '2026-11-20T01:00:00Z', to: '2026-11-20T02:00:00Z', format: 'csv' });
+    const before = oss.listKeys(BUCKET).map((key) => [key, oss.getObject(BUCKET, key)?.body.toString('base64')]);
+    const refused = await handler(csvBackfill, exportContext()).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'FORMAT_CONFLICT', status: 409 });
+    expect((refused as Error).message).toContain(`"${PREFIX}" holds jsonl files`);
+    expect(oss.listKeys(BUCKET).map((key) => [key, oss.getObject(BUCKET, key)?.body.toString('base64')])).toStrictEqual(before);
+
+    const csvPrefix = `${PREFIX}-csv`;
+    await exportRunner({ env: env({ EXPORT_PREFIX: csvPrefix }), logger: log.logger, now: () => NOW })(csvBackfill, exportContext());
+    const contents = readExport(oss, BUCKET, csvPrefix, A);
+    expect(contents.manifests.map((manifest) => manifest.partition.hour)).toStrictEqual(['01']);
+    expect(contents.manifests[0]?.files.every((file) => file.format === 'csv' && file.key.endsWith('.csv.gz'))).toBe(true);
+    expect(exactlyOnceDiff(contents.ids, sourceIds(recordsA, START + 3_600_000, START + 7_200_000))).toStrictEqual({ lost: 0, duplicates: 0, extra: 0 });
+    expect(JSON.parse(oss.getObject(BUCKET, `${csvPrefix}/_schema.json`)?.body.toString() ?? '{}')).toMatchObject({ schemaVersion: 1, format: 'csv' });
   });
 
   it('stops cleanly before the deadline, and the next run completes the window', async () => {

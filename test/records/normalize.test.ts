@@ -79,6 +79,12 @@ describe('normalizeRecords', () => {
     });
   });
 
+  it('keeps integral values written with a zero fraction, and the record schema rejects a fraction', () => {
+    const record = normalizeOne(aWireRecord({ CallContinueTime: '37.0', RingContinueTime: 10.0 }));
+    expect(record).toMatchObject({ callContinueTime: 37, ringContinueTime: 10 });
+    expect(NormalizedCallRecordSchema.safeParse({ ...record, callContinueTime: 12.5 }).success).toBe(false);
+  });
+
   it('keeps every digit of a GroupId above 2^53 that pop-core parsed as a BigNumber', () => {
     const body = JSONbig.parse('{"CallDetailRecord":[{"GroupId":12345678901234567890123,"CallType":2}]}') as { CallDetailRecord: unknown[] };
     const wire = body.CallDetailRecord[0] as { GroupId: unknown };
@@ -93,6 +99,9 @@ describe('normalizeRecords', () => {
     { info: 'object where a string belongs', field: 'ServicerName', value: { a: 1 }, check: { servicerName: null }, anomaly: 'ServicerName' },
     { info: 'unparseable time', field: 'PickUpTime', value: '2020-13-45 99:00:00', check: { pickUpTime: null }, anomaly: 'PickUpTime' },
     { info: 'infinite number', field: 'EvaluationLevel', value: Number.POSITIVE_INFINITY, check: { evaluationLevel: null }, anomaly: 'EvaluationLevel' },
+    { info: 'fractional number', field: 'EvaluationScore', value: 12.5, check: { evaluationScore: null }, anomaly: 'EvaluationScore' },
+    { info: 'fractional numeric string', field: 'RingContinueTime', value: '10.25', check: { ringContinueTime: null }, anomaly: 'RingContinueTime' },
+    { info: 'integer beyond 2^53', field: 'CallContinueTime', value: 2 ** 60, check: { callContinueTime: null }, anomaly: 'CallContinueTime' },
   ])('never fails the page on an $info: the field becomes null and is counted', ({ field, value, check, anomaly }) => {
     const anomalies: Anomalies = {};
     const records = normalizeRecords([aWireRecord({ [field]: value }), aWireRecord()], options, anomalies);

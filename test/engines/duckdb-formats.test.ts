@@ -94,6 +94,8 @@ async function exportHour(
       files: entries.map(({ entry }) => entry),
       runId: 'run-1',
       writtenAt: '2026-11-24T10:00:00.000Z',
+      final: true,
+      revision: 1,
     };
     await writeFile(join(root, manifestKey(prefixOf(format), INSTANCE, partitionOf(hour.from))), JSON.stringify(manifest));
   }

@@ -14,8 +14,8 @@ import { buildFreshBundle, type FreshBundle } from '../builders/bundles';
  * The typed client as another function's project gets it: `npm pack` (which builds dist-sdk/ first), installed from the
  * tarball into a consumer project outside this repository (so nothing resolves from our node_modules), then called from
  * plain Node through `import` and `require`, against the real query bundle behind the local FC gateway.
- * Offline: the consumer's lockfile is this repository's (the package's dependencies are ours), so `npm ci --offline`
- * installs from the npm cache that `npm ci` filled, without asking the registry for metadata.
+ * The consumer's lockfile is this repository's (the package's dependencies are ours), so `npm ci --prefer-offline`
+ * installs from the npm cache that our own `npm ci` filled; only a cache that lacks an entry sends it to the registry.
  */
 const root = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -64,7 +64,7 @@ beforeAll(async () => {
   tarball = join(work, stdout.trim().split('\n').at(-1) ?? '');
   cpSync(join(root, 'test', 'sdk-consumer'), consumer, { recursive: true });
   writeConsumerProject(consumer, tarball);
-  await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: consumer, encoding: 'utf8' });
+  await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: consumer, encoding: 'utf8' });
 
   const store = new RecordStore();
   store.add(INSTANCE, generateCallRecords({ instanceId: INSTANCE, seed: 11, from: NOW - 86_400_000, to: NOW, count: 120 }));

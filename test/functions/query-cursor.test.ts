@@ -53,8 +53,8 @@ async function walk(handler: Handler, first: Record<string, unknown>, format: 'j
       cursor = response.headers['X-Next-Cursor'];
     } else {
       const rows = response.body.split('\r\n').filter(Boolean).slice(1);
-      // id is the second column and never needs quoting.
-      for (const row of rows) ids.push(row.split(',')[1] ?? '');
+      // id is the second column; every string is quoted and an id never holds a comma or a quote.
+      for (const row of rows) ids.push((row.split(',')[1] ?? '').replace(/^"(.*)"$/, '$1'));
       cursor = response.headers['X-Next-Cursor'];
     }
     expect(response.headers['X-Has-More'] ?? String(cursor !== undefined)).toBe(String(cursor !== undefined));

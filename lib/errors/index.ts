@@ -44,3 +44,4 @@ export {
   type UpstreamContext,
   type UpstreamFailure,
 } from './upstream';
+export { JobConflictError, JobNotFoundError } from './job';

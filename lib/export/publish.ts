@@ -22,7 +22,7 @@ export async function publishHour(
   output: HourOutput,
   lease: Lease,
   tally: InstanceTally,
-  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'logger'>,
+  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'logger'> & { job?: RunContext['job'] },
 ): Promise<void> {
   const { store, settings } = ctx;
   const partition = partitionOf(output.hour.from);
@@ -37,6 +37,7 @@ export async function publishHour(
     recordCount: output.records,
     files: output.files,
     runId: ctx.runId,
+    ...(ctx.job ? { jobId: ctx.job.jobId } : {}),
     writtenAt: new Date(ctx.now()).toISOString(),
   };
   await lease.assertHeld();

@@ -3,7 +3,6 @@ import { createPopHotlineApi, type HotlineSessionApi } from '../adapters/aiccs/h
 import { createClientCache } from '../adapters/client-cache';
 import { createOssStore, type ObjectStore } from '../adapters/oss/object-store';
 import { createDefaultChainProvider, type Credentials } from '../credentials/credentials';
-import { ConfigError } from '../errors';
 import { loadAtColdStart } from '../fc/cold-start';
 import type { Deadline } from '../fc/deadline';
 import type { FcContext } from '../fc/types';

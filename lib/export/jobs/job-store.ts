@@ -193,7 +193,8 @@ export function foldStatus(record: JobRecord, progress: ReadonlyMap<number, Rang
     ranges.reduce((total, range) => total + range[field], 0);
   const failed = ranges.filter((range) => range.state === 'failed');
   const state: JobState = final?.state ?? (stopped ? 'stopped' : deriveState(ranges));
-  const updatedAt = [...progress.values()].reduce((latest, p) => (p.updatedAt > latest ? p.updatedAt : latest), record.startedAt);
+  // ISO strings of one format sort as the times they name.
+  const updatedAt = [record.startedAt, ...[...progress.values()].map((p) => p.updatedAt)].sort().at(-1) ?? record.startedAt;
   const error = final?.error ?? (failed.length > 0 ? failed.map((range) => `[${range.from}, ${range.to}): ${range.error ?? 'failed'}`).join('; ') : undefined);
   return {
     jobId: record.jobId,

@@ -237,14 +237,13 @@ async function runJobRange(record: JobRecord, turn: RangeTurn, deps: JobRunDeps)
     const delaySeconds = deps.outage.exceeded() ? Math.ceil(config.maxOutageMs / 1000) : instance?.reason?.includes('another run') ? 60 : 0;
     await dispatchRange(record, { ...turn, continuation: turn.continuation + 1 }, deps, delaySeconds);
   } else {
-    if (fannedOut && rangeState !== 'stopped') {
-      const following = turn.rangeIndex + record.parallelism;
-      if (following < record.ranges.length) {
-        await dispatchRange(record, { rangeIndex: following, continuation: 0, generation: turn.generation }, deps);
-        next = 'next-range';
-      }
-    }
     await finishIfLast(record, turn.generation, deps);
+    // Last, so this invocation holds its concurrency slot as briefly as possible once the next range starts.
+    const following = turn.rangeIndex + record.parallelism;
+    if (fannedOut && rangeState !== 'stopped' && following < record.ranges.length) {
+      await dispatchRange(record, { rangeIndex: following, continuation: 0, generation: turn.generation }, deps);
+      next = 'next-range';
+    }
   }
   const result: JobRangeSummary = {
     ...summary,

@@ -92,7 +92,9 @@ async function main() {
     failedRanges: final.ranges.filter((range) => range.state === 'failed').map((range) => ({ from: range.from, to: range.to, error: range.error })),
   };
   process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
-  process.stderr.write(`Files are under .data/oss/${stack.ossBucket}/${stack.exportPrefix}/instance=${instanceId}/; status of this job: {"action":"status","jobId":"${jobId}"}\n`);
+  process.stderr.write(
+    `Files are under .data/oss/${stack.ossBucket}/${stack.exportPrefix}/instance=${instanceId}/; status of this job: {"action":"status","jobId":"${jobId}"}\n`,
+  );
   if (final.state !== 'succeeded') process.exitCode = 1;
 }
 

@@ -66,6 +66,7 @@ describe('export chaos', () => {
       const ossFaults = { unavailableRate: between(0, 0.15), resetRate: between(0, 0.03) };
       try {
         let clock = NOW;
+        const realStart = Date.now();
         const jumpAfterHours = Math.floor(random() * 6);
         let hoursSeen = 0;
         const base = createLogger({ service: 'chaos', level: 'error', sink: () => {} });
@@ -90,9 +91,13 @@ describe('export chaos', () => {
             EXPORT_LOOKBACK_HOURS: '6',
             AICCS_MAX_ATTEMPTS: '10',
             AICCS_TIMEOUT_MS: '2000',
+            // Batch retries are patient until the deadline or an outage this long; the clock below also moves with real time.
+            EXPORT_MAX_OUTAGE_SECONDS: '5',
           },
           logger,
-          now: () => clock,
+          now: () => clock + (Date.now() - realStart),
+          // A backfill that stops early dispatches its continuation; the test runs the backfill again itself.
+          dispatcherFor: () => ({ dispatch: async () => ({ outcome: 'dispatched', requestId: 'chaos' }) }),
         });
         const run = async (event: Buffer, timeout: number) => (await handler(event, aContext({ function: { timeout } }))) as ExportSummary;
         const timer = Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly' }));

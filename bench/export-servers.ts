@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_CREDENTIALS, RecordStore, generateCallRecords, startAiccsEmulator } from '../dev/aiccs';
+import { createInterface } from 'node:readline';
+import { DEMO_CREDENTIALS, RecordStore, generateCallRecords, peakPerSecond, startAiccsEmulator } from '../dev/aiccs';
 import { startOssServer } from '../dev/oss';
 
 import { BENCH_FROM, BENCH_INSTANCE } from './export-constants';
@@ -29,7 +30,12 @@ const emulator = await startAiccsEmulator({ store, credentials: [{ ...DEMO_CREDE
 const dir = mkdtempSync(join(tmpdir(), 'bench-oss-'));
 const oss = await startOssServer({ buckets: ['cdr-export'], credentials: [{ ...DEMO_CREDENTIALS }], storage: { kind: 'disk', dir } });
 process.stdout.write(`${JSON.stringify({ aiccsUrl: emulator.url, ossUrl: oss.url, records: store.count(BENCH_INSTANCE) })}\n`);
-process.stdin.resume();
+// A `peak` line asks for the most AICCS requests in any one second since the last `peak` (then the count starts over).
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'peak') return;
+  process.stdout.write(`${JSON.stringify({ peakPerSecond: peakPerSecond(emulator.stats.requestTimes), requests: emulator.stats.requests })}\n`);
+  emulator.resetStats();
+});
 process.stdin.on('end', async () => {
   await emulator.close();
   await oss.close();

@@ -2,7 +2,9 @@
  * Export benchmarks (issue 3), each exporter run in a fresh process:
  *  1. Throughput against the emulator with 50 ms latency, as a fraction of
  *     the ceiling the API budget allows (EXPORT_QPS × 50 records/s), side by
- *     side with a one-page-at-a-time exporter (concurrency 1). Target ≥ 0.9.
+ *     side with a one-page-at-a-time exporter (concurrency 1). Target ≥ 0.95,
+ *     with the peak requests in any one second at the emulator ≤ EXPORT_QPS + 1
+ *     (`--throughput-only` runs just this part).
  *  2. Peak RSS of the exporter for 100,000 and 1,000,000 records.
  *     Targets: ≤ 256 MB, and the 1M peak within 1.3× of the 100k peak.
  *  `--memory-only` runs only part 2; `--format parquet` measures Parquet exports
@@ -34,6 +36,8 @@ interface Servers {
   aiccsUrl: string;
   ossUrl: string;
   records: number;
+  /** The most AICCS requests in any one second since the last call, and how many in all. */
+  peak(): Promise<{ peakPerSecond: number; requests: number }>;
   stop(): void;
 }
 
@@ -43,8 +47,14 @@ async function startServers(records: number, hours: number, latencyMs: number): 
     ['--import', 'tsx', '--max-old-space-size=4096', `${here}export-servers.ts`, '--records', String(records), '--hours', String(hours), '--latency', String(latencyMs)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  return { ...(JSON.parse(line) as Omit<Servers, 'stop'>), stop: () => child.stdin.end() };
+  const lines = createInterface({ input: child.stdout });
+  const line = await new Promise<string>((resolve) => lines.once('line', resolve));
+  const peak = async () => {
+    const answer = new Promise<string>((resolve) => lines.once('line', resolve));
+    child.stdin.write('peak\n');
+    return JSON.parse(await answer) as { peakPerSecond: number; requests: number };
+  };
+  return { ...(JSON.parse(line) as Omit<Servers, 'stop' | 'peak'>), peak, stop: () => child.stdin.end() };
 }
 
 interface RunResult {
@@ -93,8 +103,9 @@ async function runExporter(servers: Servers, hours: number, qps: number, concurr
 export async function benchExportThroughput(qps = 40, records = 12_000, hours = 2) {
   const servers = await startServers(records, hours, 50);
   try {
-    const pipelined = await runExporter(servers, hours, qps, 8, EXPORT_HEAP_FLAGS);
-    const sequential = await runExporter(servers, hours, qps, 1, EXPORT_HEAP_FLAGS);
+    await servers.peak();
+    const pipelined = { ...(await runExporter(servers, hours, qps, 8, EXPORT_HEAP_FLAGS)), ...(await servers.peak()) };
+    const sequential = { ...(await runExporter(servers, hours, qps, 1, EXPORT_HEAP_FLAGS)), ...(await servers.peak()) };
     const ceiling = qps * 50;
     const rate = (run: RunResult) => run.records / (run.elapsedMs / 1000);
     return { qps, records: servers.records, ceiling, pipelined: { ...pipelined, rate: rate(pipelined) }, sequential: { ...sequential, rate: rate(sequential) } };
@@ -146,18 +157,23 @@ export async function benchExportMemoryParquet(
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+const throughputOnly = process.argv.includes('--throughput-only');
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const memoryOnly = process.argv.includes('--memory-only');
   const parquet = process.argv.includes('--format') && process.argv[process.argv.indexOf('--format') + 1] === 'parquet';
   if (!memoryOnly) {
     const t = await benchExportThroughput();
     console.log(`### Export throughput (emulator latency 50 ms, EXPORT_QPS ${t.qps}, ceiling ${fmt(t.ceiling)} records/s, ${fmt(t.records)} records)\n`);
-    console.log('| exporter | records/s | ÷ ceiling | elapsed |\n|---|---|---|---|');
+    console.log('| exporter | records/s | ÷ ceiling | elapsed | AICCS requests | peak requests in any 1 s (rule ≤ EXPORT_QPS + 1) |\n|---|---|---|---|---|---|');
     console.log(
-      `| pipelined (8 pages in flight, shared limiter) | ${fmt(t.pipelined.rate)} | **${fmt(t.pipelined.rate / t.ceiling, 2)}** (target ≥ 0.9) | ${fmt(t.pipelined.elapsedMs / 1000, 1)} s |`,
+      `| pipelined (8 pages in flight, shared limiter) | ${fmt(t.pipelined.rate)} | **${fmt(t.pipelined.rate / t.ceiling, 2)}** (target ≥ 0.95) | ${fmt(t.pipelined.elapsedMs / 1000, 1)} s | ${fmt(t.pipelined.requests)} | **${t.pipelined.peakPerSecond}** (≤ ${t.qps + 1}) |`,
     );
-    console.log(`| one page at a time | ${fmt(t.sequential.rate)} | ${fmt(t.sequential.rate / t.ceiling, 2)} | ${fmt(t.sequential.elapsedMs / 1000, 1)} s |`);
-    console.log(`| **ratio pipelined ÷ one-at-a-time** | **${fmt(t.pipelined.rate / t.sequential.rate, 2)}×** | | |\n`);
+    console.log(
+      `| one page at a time | ${fmt(t.sequential.rate)} | ${fmt(t.sequential.rate / t.ceiling, 2)} | ${fmt(t.sequential.elapsedMs / 1000, 1)} s | ${fmt(t.sequential.requests)} | ${t.sequential.peakPerSecond} |`,
+    );
+    console.log(`| **ratio pipelined ÷ one-at-a-time** | **${fmt(t.pipelined.rate / t.sequential.rate, 2)}×** | | | | |\n`);
+    if (throughputOnly) process.exit(0);
   }
   const m = parquet ? await benchExportMemoryParquet() : await benchExportMemory();
   console.log('### Exporter peak RSS (fresh process each; emulator and OSS server in another process)\n');

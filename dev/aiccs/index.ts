@@ -12,6 +12,7 @@ export type { RecordFilter, TimeBounds } from './record-filter';
 export { startAiccsEmulator } from './server';
 export type { AiccsEmulator, AiccsEmulatorOptions } from './server';
 export type { EmulatorStats, FaultKind } from './stats';
+export { peakPerSecond } from './stats';
 export type { FaultOptions } from './faults';
 export type { PageLimits } from './params';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_NO, MAX_PAGE_SIZE, parseHotlineSessionQuery, readRepeatList } from './params';

@@ -61,6 +61,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   return async (req, res) => {
     const { stats } = deps;
     stats.requests++;
+    stats.requestTimes.push(Date.now());
     const requestId = randomUUID().toUpperCase();
     try {
       const read = await readRequestBody(req, MAX_BODY_BYTES);

@@ -1,93 +1,102 @@
 /**
- * `npm run export -- --instance <id> --from <iso> --to <iso> [--format jsonl|csv|parquet]`:
- * invokes the export function of the running local stack through its FC
- * gateway (the FC 3.0 InvokeFunction API, signed), exactly as another
- * function or a scheduler would. Ranges over 24 hours fan out into
- * asynchronous day-range invocations that the gateway runs in-process.
- * Progress comes from the partition manifests appearing under .data/oss: a
- * progress bar on a terminal, plain lines otherwise; the summary at the end.
+ * `npm run export -- --instance <id> --from <iso> --to <iso> [--format jsonl|csv|parquet] [--job <id>]`:
+ * starts a backfill job on the running local stack through its FC gateway
+ * with the project's typed client (exportRange, an async invocation as
+ * another function would send it), then follows the job through its status
+ * (waitForExport): one progress bar over all hours of all ranges on a
+ * terminal, plain lines otherwise, and the totals at the end. Ctrl-C stops
+ * the job (stopExport) before leaving.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from '../aiccs';
 import { readLocalStack } from './local-stack';
-import { resolveCredentialSource } from '../../lib/credentials/credentials';
-import { createFc3Invoker } from '../../lib/sdk/fc3-invoker';
-import { hourlySlices, widenToHours } from '../../lib/export/windows';
-import { manifestKey, partitionOf } from '../../lib/export/object-keys';
+import { createCallRecordsClient, type JobStatus } from '../../lib/sdk';
 
-const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv|parquet]';
-const root = new URL('../..', import.meta.url).pathname;
+const usage = 'usage: npm run export -- --instance <id> --from <ISO 8601> --to <ISO 8601> [--format jsonl|csv|parquet] [--job <job id>]';
 
 async function main() {
   const { values } = parseArgs({
-    options: { instance: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      instance: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      job: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) return void process.stdout.write(`${usage}\n`);
   const stack = readLocalStack();
   const instanceId = values.instance ?? stack.instanceIds[0] ?? '';
   if (!values.from || !values.to) throw new Error(`--from and --to are required\n${usage}`);
-  const from = Date.parse(values.from);
-  const to = Date.parse(values.to);
-  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) throw new Error(`--from and --to must be ISO 8601 times with --to after --from\n${usage}`);
+  if (values.format !== undefined && values.format !== 'jsonl' && values.format !== 'csv' && values.format !== 'parquet')
+    throw new Error(`--format must be jsonl, csv or parquet\n${usage}`);
 
-  const hours = hourlySlices(widenToHours({ from, to }));
+  const client = createCallRecordsClient({
+    functionName: 'aiccs-query',
+    exportFunctionName: stack.exportFunction,
+    region: 'cn-hangzhou',
+    accountId: '1234567890123456',
+    endpoint: stack.gatewayUrl,
+    credentials: { ...DEMO_CREDENTIALS },
+    timeoutMs: 60_000,
+  });
   const started = Date.now();
-  const manifestPath = (hourStart: number) => join(root, '.data', 'oss', stack.ossBucket, manifestKey(stack.exportPrefix, instanceId, partitionOf(hourStart)));
-  const doneHours = () => hours.filter((hour) => existsSync(manifestPath(hour.from)) && statSync(manifestPath(hour.from)).mtimeMs >= started - 1000).length;
+  const { jobId } = await client.exportRange({
+    instanceId,
+    from: values.from,
+    to: values.to,
+    ...(values.format ? { format: values.format } : {}),
+    ...(values.job ? { jobId: values.job } : {}),
+  });
+  process.stderr.write(`job ${jobId} started; following it (Ctrl-C stops the job)\n`);
 
   const tty = process.stderr.isTTY === true;
-  let lastDone = -1;
-  const draw = () => {
-    const done = doneHours();
-    if (done === lastDone) return done;
-    lastDone = done;
+  let lastLine = '';
+  const draw = (status: JobStatus) => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const running = status.ranges.filter((range) => range.state === 'running').length;
+    const line = `${status.hoursDone}/${status.hoursTotal} hours  ${status.records} records  ${running} range(s) running  ${status.continuations} continuation(s)`;
     if (tty) {
       const width = 30;
-      const filled = Math.round((done / hours.length) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${hours.length} hours  ${((Date.now() - started) / 1000).toFixed(1)} s  `);
-    } else {
-      process.stderr.write(`${done}/${hours.length} hours exported\n`);
+      const filled = status.hoursTotal === 0 ? width : Math.round((status.hoursDone / status.hoursTotal) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line}  ${seconds} s  `);
+    } else if (line !== lastLine) {
+      process.stderr.write(`${line}  (${seconds} s)\n`);
     }
-    return done;
+    lastLine = line;
   };
-  const timer = setInterval(draw, 250);
 
-  const invoker = createFc3Invoker({
-    endpoint: new URL(stack.gatewayUrl),
-    credentials: resolveCredentialSource({ ...DEMO_CREDENTIALS }),
-    qualifier: 'LATEST',
-    timeoutMs: 3_600_000,
-  });
-  const payload = { instanceId, from: values.from, to: values.to, ...(values.format ? { format: values.format } : {}) };
-  const result = await invoker.invoke('aiccs-export', Buffer.from(JSON.stringify(payload)), { async: false });
-  const body = JSON.parse(result.body.toString('utf8') || '{}') as { mode?: string; dispatched?: unknown[]; errorMessage?: string };
-  if (result.headers['x-fc-error-type']) {
-    clearInterval(timer);
-    throw new Error(`the export function failed: ${body.errorMessage ?? result.body.toString('utf8').slice(0, 500)}`);
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => interrupted.abort(new Error('interrupted')));
+  let final: JobStatus;
+  try {
+    final = await client.waitForExport(jobId, { pollMs: 500, onProgress: draw, signal: interrupted.signal });
+  } catch (error) {
+    if (!interrupted.signal.aborted) throw error;
+    final = await client.stopExport(jobId);
+    process.stderr.write(`\nstopped job ${jobId}: running ranges stop after their current hour\n`);
   }
-  if (body.mode === 'fan-out') {
-    process.stderr.write(`${tty ? '\n' : ''}fanned out into ${body.dispatched?.length ?? 0} asynchronous day-range invocations; waiting for them\n`);
-    // The children run inside `npm start`; their manifests show their progress.
-    let idleSince = Date.now();
-    let previous = -1;
-    while (draw() < hours.length) {
-      const done = doneHours();
-      if (done !== previous) {
-        previous = done;
-        idleSince = Date.now();
-      } else if (Date.now() - idleSince > 120_000) {
-        throw new Error(`no progress for 2 minutes at ${done}/${hours.length} hours; see the npm start terminal for the failed ranges`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  clearInterval(timer);
-  draw();
   if (tty) process.stderr.write('\n');
-  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  process.stderr.write(`Files are under .data/oss/${stack.ossBucket}/${stack.exportPrefix}/instance=${instanceId}/\n`);
+  const seconds = (Date.now() - started) / 1000;
+  const totals = {
+    jobId: final.jobId,
+    state: final.state,
+    window: { from: final.from, to: final.to },
+    hours: `${final.hoursDone}/${final.hoursTotal}`,
+    records: final.records,
+    files: final.files,
+    retries: final.retries,
+    throttles: final.throttles,
+    continuations: final.continuations,
+    seconds: Number(seconds.toFixed(1)),
+    failedRanges: final.ranges.filter((range) => range.state === 'failed').map((range) => ({ from: range.from, to: range.to, error: range.error })),
+  };
+  process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
+  process.stderr.write(
+    `Files are under .data/oss/${stack.ossBucket}/${stack.exportPrefix}/instance=${instanceId}/; status of this job: {"action":"status","jobId":"${jobId}"}\n`,
+  );
+  if (final.state !== 'succeeded') process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

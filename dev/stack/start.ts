@@ -59,6 +59,9 @@ async function main() {
     OSS_BUCKET,
     OSS_ENDPOINT: oss.url,
     EXPORT_PREFIX,
+    // Jobs dispatch their ranges and continuations to this gateway, as they would to FC. Set before the bundles load:
+    // each reads its configuration at cold start (module scope), like on FC.
+    EXPORT_INVOKE_ENDPOINT: `http://127.0.0.1:${gatewayPort}`,
   });
   process.env['LOG_LEVEL'] ??= 'info';
   const load = (bundle: string) => (createRequire(import.meta.url)(bundle) as { handler: FcEventHandler }).handler;
@@ -89,8 +92,6 @@ async function main() {
   }).catch((error: unknown) => {
     throw portError(error, 'FC_GATEWAY_PORT', 'FC gateway', gatewayPort);
   });
-  // Fan-out backfills invoke the export function through this gateway, as they would through FC (set before the first invocation reads it).
-  process.env['EXPORT_INVOKE_ENDPOINT'] = gateway.url;
   writeLocalStack({
     gatewayUrl: gateway.url,
     aiccsUrl: emulator.url,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExportFormatSchema } from './export-format';
+import { JobIdSchema } from './export-job';
 import { InstanceIdSchema } from './instance-id';
 import { wellFormedString } from './well-formed';
 
@@ -21,6 +22,12 @@ export const BackfillEventSchema = z
     parentRunId: wellFormedString()
       .regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'expected a run id (letters, digits and "-", at most 64)' })
       .optional(),
+    /** The job this backfill belongs to; assigned when absent. The same id again skips the hours this job already published. */
+    jobId: JobIdSchema.optional(),
+    /** Set by the export function on the invocations it dispatches: which range of the job, which continuation of it, which start of the job. */
+    rangeIndex: z.number().int().min(0).max(10_000).optional(),
+    continuation: z.number().int().min(0).max(10_000).optional(),
+    generation: z.number().int().min(0).max(10_000).optional(),
   })
   .refine((event) => Date.parse(event.to) > Date.parse(event.from), { message: 'expected `to` after `from` (the range is [from, to))', path: ['to'] });
 export type BackfillEvent = z.infer<typeof BackfillEventSchema>;

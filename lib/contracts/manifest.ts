@@ -33,6 +33,8 @@ export const PartitionManifestSchema = z.object({
   recordCount: z.number().int().nonnegative(),
   files: z.array(DataFileEntrySchema),
   runId: z.string(),
+  /** The backfill job that published this hour (a re-invocation of the same job skips it). */
+  jobId: z.string().optional(),
   writtenAt: z.string(),
   /**
    * Final: the hour ended at least EXPORT_FINALIZE_AFTER_HOURS before it was read, and is not read again unless its count

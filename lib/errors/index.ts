@@ -47,3 +47,4 @@ export {
   type UpstreamContext,
   type UpstreamFailure,
 } from './upstream';
+export { JobConflictError, JobNotFoundError } from './job';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AiccsEnvSchema, httpOrigin, instanceIdList, intInRange, parseEnv, toAiccsConfig, type AiccsClientConfig } from '../config/env';
+import { ConfigError } from '../errors/config';
 import type { LogLevel } from '../log/logger';
 import { ExportFormatSchema } from '../contracts/export-format';
 import type { ExportSettings } from './types';
@@ -37,9 +38,22 @@ export const ExportEnvSchema = AiccsEnvSchema.extend({
     .trim()
     .regex(/^\d+(\.\d+)?$/, { message: 'expected a number of requests per second, e.g. 20' })
     .transform(Number)
-    .pipe(z.number().gt(0, { message: 'expected more than 0' }).max(80, { message: 'expected at most 80 (the whole account shares 80 QPS)' }))
+    .pipe(z.number().gt(0, { message: 'expected more than 0' }))
     .optional()
     .transform((value) => value ?? 20),
+  /** The account's API quota for HotlineSessionQuery (shared with the query function); raise it when Alibaba Cloud raises the quota. */
+  AICCS_ACCOUNT_QPS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { message: "expected the account's HotlineSessionQuery quota in requests per second, e.g. 80" })
+    .transform(Number)
+    .pipe(z.number().gt(0, { message: 'expected more than 0' }))
+    .optional()
+    .transform((value) => value ?? 80),
+  /** How long every AICCS request of a run may keep failing before the run stops and a continuation takes over. */
+  EXPORT_MAX_OUTAGE_SECONDS: intInRange(1, 86_400, 300),
+  /** Continuations one range of a job may use before the job fails. */
+  EXPORT_JOB_MAX_CONTINUATIONS: intInRange(0, 1_000, 24),
   EXPORT_SETTLE_MINUTES: intInRange(0, 1440, 10),
   EXPORT_LOOKBACK_HOURS: intInRange(1, 24 * 366, 24),
   EXPORT_CONCURRENCY: intInRange(1, 64, 8),
@@ -73,6 +87,11 @@ export type ExportConfig = AiccsClientConfig & {
   instanceIds: readonly string[];
   oss: { region: string; bucket: string; endpoint: string | undefined };
   qps: number;
+  /** The account's quota EXPORT_QPS must stay within. */
+  accountQps: number;
+  /** Patient batch retries: a run stops (and a job continues later) once every AICCS request has failed for this long. */
+  maxOutageMs: number;
+  maxContinuations: number;
   fanOut: { thresholdHours: number; parallelism: number; functionName: string | undefined; invokeEndpoint: string | undefined };
   settings: ExportSettings;
 };
@@ -83,6 +102,12 @@ export type ExportConfig = AiccsClientConfig & {
  */
 export function loadExportConfig(env: Record<string, string | undefined> = process.env): ExportConfig {
   const parsed = parseEnv(ExportEnvSchema, env);
+  if (parsed.EXPORT_QPS > parsed.AICCS_ACCOUNT_QPS) {
+    throw new ConfigError(
+      'EXPORT_QPS',
+      `expected at most AICCS_ACCOUNT_QPS (${parsed.AICCS_ACCOUNT_QPS}), the account's quota the export shares with the query function`,
+    );
+  }
   const { endpoint, timeoutMs, maxAttempts, logLevel, sourceTimeZone, timeUnit, phoneMasking } = toAiccsConfig(parsed);
   return Object.freeze({
     endpoint,
@@ -92,6 +117,9 @@ export function loadExportConfig(env: Record<string, string | undefined> = proce
     instanceIds: Object.freeze([...parsed.EXPORT_INSTANCE_IDS]),
     oss: Object.freeze({ region: parsed.OSS_REGION, bucket: parsed.OSS_BUCKET, endpoint: parsed.OSS_ENDPOINT }),
     qps: parsed.EXPORT_QPS,
+    accountQps: parsed.AICCS_ACCOUNT_QPS,
+    maxOutageMs: parsed.EXPORT_MAX_OUTAGE_SECONDS * 1000,
+    maxContinuations: parsed.EXPORT_JOB_MAX_CONTINUATIONS,
     fanOut: Object.freeze({
       thresholdHours: parsed.EXPORT_FANOUT_THRESHOLD_HOURS,
       parallelism: parsed.EXPORT_FANOUT_PARALLELISM,

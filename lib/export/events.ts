@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { BackfillEventSchema } from '../contracts/backfill-event';
+import { BackfillEventSchema, type BackfillEvent } from '../contracts/backfill-event';
+import { JobActionEventSchema, type JobActionEvent } from '../contracts/export-job';
 import { TimerEventSchema, TimerPayloadSchema, type TimerPayload } from '../contracts/timer-event';
 import { issuesFromZod, ValidationError, type FieldIssue } from '../errors';
 import type { ExportRequest } from './types';
@@ -34,7 +35,31 @@ export function parseExportEvent(event: Buffer, allowedInstanceIds: readonly str
     range: { from: Date.parse(backfill.data.from), to: Date.parse(backfill.data.to) },
     ...(backfill.data.format ? { format: backfill.data.format } : {}),
     ...(backfill.data.parentRunId ? { parentRunId: backfill.data.parentRunId } : {}),
+    ...(backfill.data.jobId === undefined ? {} : { job: jobRef(backfill.data.jobId, backfill.data) }),
   };
+}
+
+function jobRef(jobId: string, { rangeIndex, continuation, generation }: BackfillEvent) {
+  return {
+    jobId,
+    ...(rangeIndex === undefined ? {} : { rangeIndex }),
+    ...(continuation === undefined ? {} : { continuation }),
+    ...(generation === undefined ? {} : { generation }),
+  };
+}
+
+/** `{"action":"status"|"stop","jobId":"…"}`, or undefined when the event is not a job action. @throws ValidationError */
+export function parseJobAction(event: Buffer): JobActionEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(event.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (json === null || typeof json !== 'object' || !('action' in json)) return undefined;
+  const parsed = JobActionEventSchema.safeParse(json);
+  if (!parsed.success) throw invalid(issuesOf(parsed.error));
+  return parsed.data;
 }
 
 function parseTimer(json: object, allowedInstanceIds: readonly string[]): ExportRequest {

@@ -1,11 +1,4 @@
-import type { BackfillEvent } from '../contracts/backfill-event';
-import type { ExportFormat } from '../contracts/export-format';
-import { HOUR_MS, isoUtc, type TimeRange } from './windows';
-
-/** Sends one backfill range as an asynchronous invocation of the export function. */
-export interface BackfillDispatcher {
-  dispatch(event: BackfillEvent): Promise<{ requestId: string }>;
-}
+import { HOUR_MS, type TimeRange } from './windows';
 
 /**
  * Day-aligned (UTC) ranges of at most `maxHours` covering an hour-aligned
@@ -24,16 +17,7 @@ export function fanOutRanges(range: TimeRange, maxHours: number): TimeRange[] {
   return ranges;
 }
 
-/** The backfill event a fanned-out child range receives (the same contract a direct backfill uses). */
-export const childEvent = (instanceId: string, range: TimeRange, format: ExportFormat | undefined, parentRunId: string): BackfillEvent => ({
-  instanceId,
-  from: isoUtc(range.from),
-  to: isoUtc(range.to),
-  ...(format ? { format } : {}),
-  parentRunId,
-});
-
-/** What a fanning-out invocation returns: the ranges it handed to Function Compute. */
+/** What a fanning-out invocation returns: the ranges it handed to Function Compute (the first EXPORT_FANOUT_PARALLELISM; each ending range dispatches the next). */
 export interface FanOutSummary {
   runId: string;
   mode: 'fan-out';

@@ -34,7 +34,7 @@ export async function publishHour(
   output: HourOutput,
   lease: Lease,
   tally: InstanceTally,
-  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'deadline' | 'logger'>,
+  ctx: Pick<RunContext, 'store' | 'settings' | 'runId' | 'now' | 'deadline' | 'logger'> & { job?: RunContext['job'] },
 ): Promise<PublishedPartition> {
   const { store, settings } = ctx;
   const partition = partitionOf(output.hour.from);
@@ -53,6 +53,7 @@ export async function publishHour(
     recordCount: output.records,
     files: output.files,
     runId: ctx.runId,
+    ...(ctx.job ? { jobId: ctx.job.jobId } : {}),
     writtenAt: now,
     final: isFinalAt(output.hour, ctx.now(), settings.finalizeAfterHours),
     revision: (previous?.revision ?? 0) + 1,

@@ -40,7 +40,7 @@ export async function runExport(request: ExportRequest, deps: ExportDeps): Promi
     if (request.mode === 'incremental') {
       for (const instanceId of request.instanceIds) instances.push(await exportInstance(await planIncremental(instanceId, ctx), format, 'new', ctx));
     } else {
-      instances.push(await exportInstance({ kind: 'run', plan: planBackfill(request.instanceId, request.range) }, format, 'backfill', ctx));
+      instances.push(await exportInstance({ kind: 'run', plan: planBackfill(request.instanceId, request.range, ctx.job?.skipHours) }, format, 'backfill', ctx));
     }
   } finally {
     await cleanUpStaging(ctx, { own: true });
@@ -68,6 +68,8 @@ function createRunContext(deps: ExportDeps): RunContext {
     fetchUntil: { at: fetchUntil, signal: signalAt(fetchUntil, now) },
     timing,
     onHourDone: deps.onHourDone,
+    outage: deps.outage,
+    job: deps.job,
   };
 }
 
@@ -102,6 +104,7 @@ async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFo
   const { tally, hours } = plan;
   const budget = createHourBudget(ctx);
   for (const [index, hour] of hours.entries()) {
+    if ((await ctx.job?.beforeHour(hour)) === 'stop') return tally.stop('partial', `job ${ctx.job?.jobId} was stopped; stopped before ${isoUtc(hour.from)}`);
     if (!budget.fitsNextHour()) return tally.stop('partial', `stopped before ${isoUtc(hour.from)} to finish before the function's deadline; the next run resumes there`);
     const lease = await days.leaseFor(hour);
     if (!lease) return tally.stop('partial', `day ${partitionOf(hour.from).dt} is being exported by another run; the next run resumes at ${isoUtc(hour.from)}`);
@@ -113,6 +116,11 @@ async function exportHours(plan: InstancePlan, days: DayLeases, format: ExportFo
       // Attempts stop at the fetch deadline, so a failure this late is the deadline, not the upstream.
       if (ctx.now() >= ctx.fetchUntil.at)
         return tally.stop('partial', `the function's deadline came during ${isoUtc(hour.from)}; that hour was not published and the next run redoes it`);
+      if (ctx.outage?.exceeded())
+        return tally.stop(
+          'partial',
+          `every AICCS request failed for more than ${ctx.outage.maxOutageMs / 1000} s during ${isoUtc(hour.from)}; that hour was not published and the next run redoes it`,
+        );
       throw error;
     }
     await plan.advance(hour);

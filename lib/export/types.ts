@@ -2,6 +2,7 @@
 import type { HotlineSessionApi } from '../adapters/aiccs/hotline-api';
 import type { ObjectStore } from '../adapters/oss/object-store';
 import type { ExportFormat } from '../contracts/export-format';
+import type { OutageTracker } from '../flow/outage';
 import type { RateLimiter } from '../flow/rate-limiter';
 import type { Logger } from '../log/logger';
 import type { Anomalies } from '../records/normalize';
@@ -34,7 +35,15 @@ export interface ExportSettings {
 
 export type ExportRequest =
   | { mode: 'incremental'; instanceIds: readonly string[]; format?: ExportFormat }
-  | { mode: 'backfill'; instanceId: string; range: TimeRange; format?: ExportFormat; parentRunId?: string };
+  | { mode: 'backfill'; instanceId: string; range: TimeRange; format?: ExportFormat; parentRunId?: string; job?: BackfillJobRef };
+
+/** Which job a backfill belongs to; `rangeIndex` is set on the ranges and continuations the job dispatches. */
+export interface BackfillJobRef {
+  jobId: string;
+  rangeIndex?: number;
+  continuation?: number;
+  generation?: number;
+}
 
 /** What a caller hands runExport. Normalized once, at entry, into a RunContext. */
 export interface ExportDeps {
@@ -53,6 +62,18 @@ export interface ExportDeps {
   qps?: number;
   /** How much time an hour is assumed to need at least, and the slack kept at the end (defaults 10 s and 5 s). */
   timing?: Timing;
+  /** The run's AICCS outage tracker (patient batch retries): once exceeded, the run stops cleanly as `partial`. */
+  outage?: OutageTracker;
+  /** A backfill that is part of a job (lib/export/jobs): its id goes into every manifest; hours it already published are skipped. */
+  job?: JobHooks;
+}
+
+export interface JobHooks {
+  jobId: string;
+  /** Hour starts (epoch ms) this job already published: not read again. */
+  skipHours: ReadonlySet<number>;
+  /** Before each hour: record progress; 'stop' ends the run cleanly (the job was stopped). */
+  beforeHour(hour: TimeRange): Promise<'continue' | 'stop'>;
 }
 
 export interface Timing {
@@ -75,6 +96,8 @@ export interface RunContext {
   readonly fetchUntil: { readonly at: number; readonly signal: AbortSignal };
   readonly timing: Timing;
   readonly onHourDone: ((progress: HourProgress) => void) | undefined;
+  readonly outage: OutageTracker | undefined;
+  readonly job: JobHooks | undefined;
 }
 
 export interface HourProgress {

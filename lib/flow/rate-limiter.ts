@@ -1,6 +1,9 @@
 /**
  * A token bucket shared by every request of a run, so the run as a whole
- * stays under its share of the account-wide 80 QPS. On throttling the rate
+ * stays under its share of the account's quota (AICCS_ACCOUNT_QPS). Its
+ * burst is one token: in any one-second window a run starts at most
+ * ratePerSecond + 1 requests, also right after an idle gap (a bucket holding
+ * a second of tokens would let 2 × ratePerSecond through then). On throttling the rate
  * halves (down to a floor) and then recovers linearly: the budget is shared
  * with callers we cannot see.
  */
@@ -15,7 +18,7 @@ export interface RateLimiter {
 
 export interface RateLimiterOptions {
   ratePerSecond: number;
-  /** Tokens that may accumulate while idle; defaults to one second's worth (at least 1). */
+  /** Tokens that may accumulate while idle; default 1 (the peak-second rule: at most rate + burst in any second). */
   burst?: number;
   /** Lowest rate after repeated throttling, as a fraction of ratePerSecond. */
   floorFraction?: number;
@@ -32,7 +35,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const max = options.ratePerSecond;
   const floor = Math.max(0.5, max * (options.floorFraction ?? 0.25));
   const recoveryPerMs = (max - floor) / ((options.recoverySeconds ?? 5) * 1000);
-  const burst = options.burst ?? Math.max(1, Math.floor(max));
+  const burst = options.burst ?? 1;
   let rate = max;
   let tokens = burst;
   let last = now();

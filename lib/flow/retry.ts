@@ -3,6 +3,8 @@ import { RetriesExhaustedError } from '../errors/retry';
 /**
  * Retries with exponential back-off and full jitter, bounded by attempts and
  * by a deadline: no attempt starts when its back-off would end past it.
+ * Batch work passes maxAttempts = Infinity and a `giveUp` check (an outage
+ * tracker): patient until the deadline or a long outage, never a fixed count.
  */
 
 export type RetryDecision = { retry: false } | { retry: true; reason: string; minDelayMs?: number };
@@ -15,6 +17,8 @@ export interface RetryOptions {
   deadline: number;
   /** Whether an error is worth another attempt. */
   classify: (error: unknown) => RetryDecision;
+  /** Checked before each retry; true stops with RetriesExhaustedError('outage'). */
+  giveUp?: () => boolean;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string; error: unknown }) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -44,6 +48,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       const decision = options.classify(error);
       if (!decision.retry) throw error;
       if (attempt >= options.maxAttempts) throw new RetriesExhaustedError(attempt, 'attempts', error);
+      if (options.giveUp?.()) throw new RetriesExhaustedError(attempt, 'outage', error);
       const delayMs = backoffDelay(attempt, options, random, decision.minDelayMs);
       if (now() + delayMs >= options.deadline) throw new RetriesExhaustedError(attempt, 'deadline', error);
       options.onRetry?.({ attempt, delayMs, reason: decision.reason, error });

@@ -31,6 +31,8 @@ export function createAcs3Invoker(settings: TransportSettings, now: () => number
           'x-acs-action': 'InvokeFunction',
           'x-acs-version': API_VERSION,
           'x-fc-invocation-type': options.async ? 'Async' : 'Sync',
+          ...(options.asyncTaskId ? { 'x-fc-async-task-id': options.asyncTaskId } : {}),
+          ...(options.asyncDelaySeconds ? { 'x-fc-async-delay': String(Math.round(options.asyncDelaySeconds)) } : {}),
         },
       });
       headers['content-length'] = String(payload.length);

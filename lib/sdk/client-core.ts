@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BackfillEventSchema, type BackfillEvent } from '../contracts/backfill-event';
+import { JobStatusSchema, type JobStatus } from '../contracts/export-job';
 import { QueryFilterSchema } from '../contracts/query-filter';
 import type { QueryResponse } from '../contracts/query-response';
 import { issuesFromZod, ValidationError } from '../errors';
 import { resolveCredentialSource, type CredentialSource, type CredentialsInput } from '../credentials/credentials';
-import { ClientConfigError, UnexpectedResponseError } from './errors';
+import { ClientConfigError, ExportJobNotFoundError, FunctionInvocationError, InvokeTransportError, UnexpectedResponseError } from './errors';
 import type { Invoker } from './invoker';
 import { assertNoFunctionError, decodeQueryResult } from './responses';
 
@@ -42,9 +44,25 @@ export interface CallRecordsClient {
   query(filter: QueryFilterInput): Promise<QueryResponse>;
   /** Every matching record of the filter's window, newest first, each once: a walk that follows page.nextCursor (any window size). */
   queryAll(filter: QueryFilterInput): AsyncIterable<CallRecord>;
-  /** Starts a backfill export asynchronously (FC answers 202 at once). */
-  exportRange(range: ExportRangeInput): Promise<{ accepted: true; requestId: string }>;
+  /** Starts a backfill job asynchronously (FC answers 202 at once); `jobId` is the given one, or one the client assigns. */
+  exportRange(range: ExportRangeInput): Promise<{ jobId: string; accepted: true; requestId: string }>;
+  /** The job's status (a synchronous call of the export function). @throws ExportJobNotFoundError */
+  exportStatus(jobId: string): Promise<JobStatus>;
+  /** Polls the status every `pollMs` (default 5000) until the job is no longer running; `onProgress` sees each status. */
+  waitForExport(jobId: string, options?: WaitForExportOptions): Promise<JobStatus>;
+  /** Marks the job stopped: running ranges stop after their current hour, publish nothing half-done, dispatch nothing more. */
+  stopExport(jobId: string): Promise<JobStatus>;
 }
+
+export interface WaitForExportOptions {
+  onProgress?: (status: JobStatus) => void;
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** How long a job id may stay unknown (its async start not run yet) before waiting fails; default 300000. */
+  notFoundGraceMs?: number;
+}
+
+export type { JobStatus } from '../contracts/export-job';
 
 const OptionsSchema = z.object({
   functionName: z.string().min(1).max(128),
@@ -131,7 +149,8 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
 
     async exportRange(range) {
       if (!options.exportFunctionName) throw new ClientConfigError('exportRange needs the `exportFunctionName` option');
-      const input = { ...range, from: toIso(range.from), to: toIso(range.to) };
+      // Assigned here, so the caller can follow the job at once.
+      const input = { ...range, from: toIso(range.from), to: toIso(range.to), jobId: range.jobId ?? newJobId() };
       const parsed = BackfillEventSchema.safeParse(input);
       if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error), 'Export range');
       const result = await invoker.invoke(options.exportFunctionName, Buffer.from(JSON.stringify(parsed.data)), { async: true });
@@ -140,9 +159,70 @@ export function buildCallRecordsClient(options: CallRecordsClientOptions, makeIn
       if (result.status !== 202 || !requestId) {
         throw new UnexpectedResponseError(options.exportFunctionName, result.status, 'expected 202 Accepted with x-fc-request-id for an async invocation');
       }
-      return { accepted: true, requestId };
+      return { jobId: parsed.data.jobId ?? input.jobId, accepted: true, requestId };
+    },
+
+    exportStatus: (jobId) => jobAction('status', jobId),
+    stopExport: (jobId) => jobAction('stop', jobId),
+
+    async waitForExport(jobId, wait = {}) {
+      const pollMs = wait.pollMs ?? 5_000;
+      const unknownUntil = Date.now() + (wait.notFoundGraceMs ?? 300_000);
+      for (;;) {
+        wait.signal?.throwIfAborted();
+        try {
+          const status = await jobAction('status', jobId);
+          wait.onProgress?.(status);
+          if (status.state !== 'running') return status;
+        } catch (error) {
+          const notYet = error instanceof ExportJobNotFoundError && Date.now() < unknownUntil;
+          // While the job's ranges fill every reserved slot, FC may throttle a synchronous call for a moment.
+          const throttled = error instanceof InvokeTransportError && error.status === 429;
+          if (!notYet && !throttled) throw error;
+        }
+        await sleep(pollMs, wait.signal);
+      }
     },
   };
+
+  async function jobAction(action: 'status' | 'stop', jobId: string): Promise<JobStatus> {
+    if (!options.exportFunctionName) throw new ClientConfigError(`${action === 'stop' ? 'stopExport' : 'exportStatus'} needs the \`exportFunctionName\` option`);
+    const functionName = options.exportFunctionName;
+    const result = await invoker.invoke(functionName, Buffer.from(JSON.stringify({ action, jobId })), { async: false });
+    try {
+      assertNoFunctionError(functionName, result);
+    } catch (error) {
+      if (error instanceof FunctionInvocationError && (error.functionErrorType === 'JobNotFoundError' || /JOB_NOT_FOUND|No export job/.test(error.errorMessage)))
+        throw new ExportJobNotFoundError(jobId);
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(result.body.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const parsed = JobStatusSchema.safeParse(body);
+    if (!parsed.success) throw new UnexpectedResponseError(functionName, result.status, 'the body is not an export job status', { cause: parsed.error });
+    return parsed.data;
+  }
+}
+
+const newJobId = () => `${new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomUUID().slice(0, 8)}`;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function toIso(value: string | Date): string {

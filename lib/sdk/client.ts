@@ -2,7 +2,7 @@ import { buildCallRecordsClient, type CallRecordsClient, type CallRecordsClientO
 import { createFc2Invoker } from './fc2-invoker';
 import { createFc3Invoker } from './fc3-invoker';
 
-export type { CallRecord, CallRecordsClient, CallRecordsClientOptions, ExportRangeInput, QueryFilterInput } from './client-core';
+export type { CallRecord, CallRecordsClient, CallRecordsClientOptions, ExportRangeInput, QueryFilterInput, WaitForExportOptions } from './client-core';
 
 /**
  * The client other functions use: the FC 3.0 InvokeFunction API through

@@ -119,3 +119,11 @@ export class PaginationDepthError extends CallRecordsClientError {
     );
   }
 }
+
+/** exportStatus/stopExport/waitForExport: the export function knows no job with this id (yet: an async start may not have run). */
+export class ExportJobNotFoundError extends CallRecordsClientError {
+  override name = 'ExportJobNotFoundError' as const;
+  constructor(readonly jobId: string) {
+    super(`The export function knows no job \`${jobId}\` (an exportRange that was just accepted may not have started yet)`);
+  }
+}

@@ -3,12 +3,14 @@
  * query the HTTP query function and start exports from other functions.
  */
 export { createCallRecordsClient } from './client';
-export type { CallRecord, CallRecordsClient, CallRecordsClientOptions, ExportRangeInput, QueryFilterInput } from './client';
+export type { CallRecord, CallRecordsClient, CallRecordsClientOptions, ExportRangeInput, QueryFilterInput, WaitForExportOptions } from './client';
+export type { JobStatus } from '../contracts/export-job';
 export type { CredentialsInput } from '../credentials/credentials';
 export {
   CallRecordsClientError,
   CallRecordsProblemError,
   ClientConfigError,
+  ExportJobNotFoundError,
   FunctionInvocationError,
   InvokeTransportError,
   PaginationDepthError,

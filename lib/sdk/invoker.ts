@@ -3,6 +3,10 @@
 export interface InvokeOptions {
   /** true: `x-fc-invocation-type: Async` (202, fire-and-forget). */
   async: boolean;
+  /** FC 3.0 async task id (`x-fc-async-task-id`): FC answers 409 to a second invocation with the same id. */
+  asyncTaskId?: string;
+  /** Seconds FC waits before it runs the async invocation (`x-fc-async-delay`). */
+  asyncDelaySeconds?: number;
 }
 
 export interface InvokeResult {

@@ -67,6 +67,7 @@ describe('export chaos', () => {
       const ossFaults = { unavailableRate: between(0, 0.15), resetRate: between(0, 0.03) };
       try {
         let clock = NOW;
+        const realStart = Date.now();
         const jumpAfterHours = Math.floor(random() * 6);
         let hoursSeen = 0;
         const base = createLogger({ service: 'chaos', level: 'error', sink: () => {} });
@@ -91,9 +92,13 @@ describe('export chaos', () => {
             EXPORT_LOOKBACK_HOURS: '6',
             AICCS_MAX_ATTEMPTS: '10',
             AICCS_TIMEOUT_MS: '2000',
+            // Batch retries are patient until the deadline or an outage this long; the clock below also moves with real time.
+            EXPORT_MAX_OUTAGE_SECONDS: '30',
           },
           logger,
-          now: () => clock,
+          now: () => clock + (Date.now() - realStart),
+          // A backfill that stops early dispatches its continuation; the test runs the backfill again itself.
+          dispatcherFor: () => ({ dispatch: async () => ({ outcome: 'dispatched', requestId: 'chaos' }) }),
         });
         const run = async (event: Buffer, timeout: number) => (await handler(event, aContext({ function: { timeout } }))) as ExportSummary;
         const timer = Buffer.from(JSON.stringify({ triggerTime: '2026-11-20T06:15:00Z', triggerName: 'hourly' }));
@@ -163,9 +168,11 @@ describe('export chaos', () => {
             EXPORT_QPS: '80',
             AICCS_MAX_ATTEMPTS: '2',
             AICCS_TIMEOUT_MS: '1000',
+            // Every call times out: patient retries end when this outage has lasted long enough (the clock moves with real time).
+            EXPORT_MAX_OUTAGE_SECONDS: '3',
           },
           logger,
-          now: () => clock,
+          now: () => clock + (Date.now() - realStart),
         });
         emulator.setFaults({ latencyMs: 1_200 });
         const slow = await slowHandler(backfill, aContext({ function: { timeout: 900 } })).then(

@@ -65,6 +65,7 @@ const FunctionPropsSchema = z.strictObject({
     .strictObject({
       maxAsyncRetryAttempts: z.number().int().min(0).max(8),
       maxAsyncEventAgeInSeconds: z.number().int().min(1).max(2_592_000),
+      asyncTask: z.boolean().optional(),
       destinationConfig: z.unknown().optional(),
     })
     .optional(),
@@ -156,9 +157,11 @@ describe('s.yaml', () => {
     expect(props?.environmentVariables['NODE_OPTIONS']).toContain('--max-old-space-size=');
   });
 
-  it('caps concurrent export runs at the fan-out parallelism, so parallel ranges share EXPORT_QPS', () => {
+  it('caps concurrent export runs at the fan-out parallelism plus one slot for status and stop, and runs ranges as async tasks', () => {
     const props = rendered.resources['export']?.props;
-    expect(props?.concurrencyConfig?.reservedConcurrency).toBe(Number(props?.environmentVariables['EXPORT_FANOUT_PARALLELISM']));
+    expect(props?.concurrencyConfig?.reservedConcurrency).toBe(Number(props?.environmentVariables['EXPORT_FANOUT_PARALLELISM']) + 1);
+    expect(props?.asyncInvokeConfig?.asyncTask).toBe(true);
+    expect(Number(props?.environmentVariables['EXPORT_QPS'] ?? 20)).toBeLessThanOrEqual(Number(props?.environmentVariables['AICCS_ACCOUNT_QPS']));
   });
 
   it('sends logs to SLS from both functions', () => {

@@ -172,7 +172,7 @@ describe('lifecycle and stats', () => {
     await call(popClient(emu.url));
     expect(stats).toMatchObject({ requests: 1, ok: 1 });
     emu.resetStats();
-    expect(stats).toEqual({ requests: 0, ok: 0, throttled: 0, errorsByCode: {}, faultsInjected: {}, lastParams: null, lastQuery: null });
+    expect(stats).toEqual({ requests: 0, requestTimes: [], ok: 0, throttled: 0, errorsByCode: {}, faultsInjected: {}, lastParams: null, lastQuery: null });
   });
 
   it('close() drops idle keep-alive connections and pending delayed requests promptly', async () => {

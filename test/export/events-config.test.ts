@@ -135,6 +135,13 @@ describe('loadExportConfig', () => {
     ]);
   });
 
+  it('names both variables when EXPORT_QPS exceeds the account quota, and accepts a raised quota', () => {
+    expect(() => loadExportConfig({ ...minimal, EXPORT_QPS: '81' })).toThrow(/EXPORT_QPS.*AICCS_ACCOUNT_QPS \(80\)/);
+    const raised = loadExportConfig({ ...minimal, EXPORT_QPS: '150', AICCS_ACCOUNT_QPS: '200' });
+    expect(raised.qps).toBe(150);
+    expect(raised.accountQps).toBe(200);
+  });
+
   it('trims slashes from the prefix', () => {
     expect(loadExportConfig({ ...minimal, EXPORT_PREFIX: '/lake/cdr/' }).settings.prefix).toBe('lake/cdr');
   });
@@ -148,6 +155,9 @@ describe('loadExportConfig', () => {
     { variable: 'EXPORT_PREFIX', env: { ...minimal, EXPORT_PREFIX: 'lake//x' } },
     { variable: 'EXPORT_PREFIX', env: { ...minimal, EXPORT_PREFIX: 'lake/x?y' } },
     { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '81' } },
+    { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '50', AICCS_ACCOUNT_QPS: '40' } },
+    { variable: 'AICCS_ACCOUNT_QPS', env: { ...minimal, AICCS_ACCOUNT_QPS: 'lots' } },
+    { variable: 'EXPORT_MAX_OUTAGE_SECONDS', env: { ...minimal, EXPORT_MAX_OUTAGE_SECONDS: '0' } },
     { variable: 'EXPORT_QPS', env: { ...minimal, EXPORT_QPS: '0' } },
     { variable: 'EXPORT_SETTLE_MINUTES', env: { ...minimal, EXPORT_SETTLE_MINUTES: '-1' } },
     { variable: 'EXPORT_FORMAT', env: { ...minimal, EXPORT_FORMAT: 'orc' } },

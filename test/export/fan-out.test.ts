@@ -37,40 +37,50 @@ describe('export function fan-out', () => {
     EXPORT_FANOUT_PARALLELISM: '3',
   };
 
-  it('splits a month-long backfill into day ranges dispatched asynchronously, each far under 128 KB', async () => {
+  it('splits a month-long backfill into day ranges and dispatches only the first EXPORT_FANOUT_PARALLELISM, as async tasks with deterministic ids, each far under 128 KB', async () => {
     const payloads: BackfillEvent[] = [];
+    const taskIds: string[] = [];
+    const store = new MemoryStore();
     const handler = createExportFunction({
       env,
       logger: silentLogger,
-      storeFor: () => new MemoryStore(),
+      storeFor: () => store,
       dispatcherFor: () => ({
-        async dispatch(payload) {
+        async dispatch(payload, task) {
           payloads.push(payload);
-          return { requestId: `async-${payloads.length}` };
+          taskIds.push(task.taskId);
+          return { outcome: 'dispatched', requestId: `async-${payloads.length}` };
         },
       }),
     });
     const summary = await handler(
-      Buffer.from(JSON.stringify({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z', format: 'csv' })),
+      Buffer.from(JSON.stringify({ instanceId: 'ccc_xp_pre-cn-a1', from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z', format: 'csv', jobId: 'oct-2026' })),
       aContext(),
     );
     expect(summary).toMatchObject({
+      jobId: 'oct-2026',
       mode: 'fan-out',
       status: 'dispatched',
       parallelism: 3,
       qpsPerRange: 10,
       window: { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
     });
-    expect(payloads).toHaveLength(31);
+    expect(payloads).toHaveLength(3);
     expect(payloads[0]).toStrictEqual({
       instanceId: 'ccc_xp_pre-cn-a1',
       from: '2026-10-01T00:00:00Z',
       to: '2026-10-02T00:00:00Z',
       format: 'csv',
-      parentRunId: summary.runId,
+      jobId: 'oct-2026',
+      rangeIndex: 0,
+      continuation: 0,
+      generation: 0,
     });
-    expect(new Set(payloads.map((payload) => payload.parentRunId)).size).toBe(1);
+    expect(taskIds).toStrictEqual(['job_oct-2026_g0_r0_c0', 'job_oct-2026_g0_r1_c0', 'job_oct-2026_g0_r2_c0']);
     for (const payload of payloads) expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThan(1024);
+    const status = await handler(Buffer.from(JSON.stringify({ action: 'status', jobId: 'oct-2026' })), aContext());
+    expect(status).toMatchObject({ jobId: 'oct-2026', state: 'running', hoursTotal: 31 * 24, hoursDone: 0 });
+    expect((status as { ranges: unknown[] }).ranges).toHaveLength(31);
   });
 
   it('runs a fanned-out range itself with its share of the budget, never fanning out again', async () => {

@@ -70,7 +70,7 @@ async function timerRun(
       : {}),
   });
   const summary = await handler(timerEvent(), exportContext(options.timeoutSeconds));
-  if (summary.mode === 'fan-out') throw new Error('expected an export run');
+  if (!('mode' in summary) || summary.mode === 'fan-out') throw new Error('expected an export run, got a fan-out or a job status');
   return summary as ExportSummary;
 }
 

@@ -11,6 +11,9 @@ import {
   type Invoker,
 } from '../../lib/sdk';
 import { createQueryFunction } from '../../lib/query/query-function';
+import type { JobStatus } from '../../lib/contracts/export-job';
+import { JobNotFoundError } from '../../lib/errors';
+import { ExportJobNotFoundError } from '../../lib/sdk';
 
 const INSTANCE = 'ccc_xp_pre-cn-client0300';
 const NOW = Date.UTC(2026, 10, 24);
@@ -20,6 +23,29 @@ const ENV_KEY = { accessKeyId: 'LTAIenvironment01', accessKeySecret: 'env-secret
 let emulator: AiccsEmulator;
 let gateway: FcGateway;
 const exportEvents: Buffer[] = [];
+const jobScripts = new Map<string, { hoursTotal: number; polls: number; stopped: boolean }>();
+
+/** A status object as the export function answers it. */
+function aJobStatus(overrides: Partial<JobStatus> & Pick<JobStatus, 'jobId'>): JobStatus {
+  return {
+    instanceId: INSTANCE,
+    from: '2026-11-01T00:00:00Z',
+    to: '2026-11-02T00:00:00Z',
+    format: 'jsonl',
+    state: 'running',
+    hoursTotal: 24,
+    hoursDone: 0,
+    records: 0,
+    files: 0,
+    retries: 0,
+    throttles: 0,
+    continuations: 0,
+    ranges: [],
+    startedAt: '2026-11-24T00:00:00.000Z',
+    updatedAt: '2026-11-24T00:00:00.000Z',
+    ...overrides,
+  };
+}
 
 beforeAll(async () => {
   const store = new RecordStore();
@@ -35,7 +61,17 @@ beforeAll(async () => {
       // The query function calls AICCS with its own role (context.credentials), as on FC.
       'call-records-query': { handler: query, credentials: { ...DEMO_CREDENTIALS }, timeoutSeconds: 10 },
       'call-records-export': {
+        // Answers job actions like the export function does, from a status the test scripts; records every other event.
         handler: async (event) => {
+          const body = JSON.parse(event.toString()) as { action?: string; jobId?: string };
+          if (body.action !== undefined) {
+            const script = jobScripts.get(body.jobId ?? '');
+            if (!script) throw new JobNotFoundError(body.jobId ?? '');
+            if (body.action === 'stop') script.stopped = true;
+            const hoursDone = Math.min(script.hoursTotal, script.polls++ * 2);
+            const state = script.stopped ? 'stopped' : hoursDone === script.hoursTotal ? 'succeeded' : 'running';
+            return aJobStatus({ jobId: body.jobId ?? '', hoursDone, hoursTotal: script.hoursTotal, state });
+          }
           exportEvents.push(event);
           return { exported: true };
         },
@@ -148,15 +184,40 @@ describe('createCallRecordsClient against the gateway and the real query handler
     ['fc2', fc2Options],
   ])('exportRange() over %s is accepted with 202 and the export function gets exactly the range', async (_transport, overrides) => {
     const accepted = await client(overrides).exportRange({ instanceId: INSTANCE, from: new Date(NOW - 86_400_000), to: '2026-11-24T08:00:00+08:00', format: 'csv' });
-    expect(accepted).toEqual({ accepted: true, requestId: expect.stringMatching(/^1-/) });
+    expect(accepted).toEqual({ jobId: expect.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), accepted: true, requestId: expect.stringMatching(/^1-/) });
     await gateway.waitForAsyncIdle();
     expect(exportEvents.map((event) => JSON.parse(event.toString()))).toEqual([
-      { instanceId: INSTANCE, from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T08:00:00+08:00', format: 'csv' },
+      { instanceId: INSTANCE, from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T08:00:00+08:00', format: 'csv', jobId: accepted.jobId },
     ]);
     expect(gateway.asyncInvocations().find((record) => record.requestId === accepted.requestId)).toMatchObject({
       functionName: 'call-records-export',
       status: 'succeeded',
     });
+  });
+
+  it.each([
+    ['fc3', {}],
+    ['fc2', fc2Options],
+  ])('follows a job over %s: exportStatus, waitForExport with progress, stopExport, typed not-found', async (_transport, overrides) => {
+    jobScripts.set('followed', { hoursTotal: 6, polls: 0, stopped: false });
+    const typed = client(overrides);
+    await expect(typed.exportRange({ instanceId: INSTANCE, from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', jobId: 'followed' })).resolves.toMatchObject({
+      jobId: 'followed',
+    });
+    expect(await typed.exportStatus('followed')).toMatchObject({ jobId: 'followed', state: 'running', hoursDone: 0, hoursTotal: 6 });
+    const seen: number[] = [];
+    const final = await typed.waitForExport('followed', { pollMs: 10, onProgress: (status) => seen.push(status.hoursDone) });
+    expect(final).toMatchObject({ state: 'succeeded', hoursDone: 6 });
+    expect(seen).toStrictEqual([2, 4, 6]);
+
+    jobScripts.set('stopped', { hoursTotal: 100, polls: 0, stopped: false });
+    expect(await typed.stopExport('stopped')).toMatchObject({ state: 'stopped' });
+    await expect(typed.exportStatus('nobody')).rejects.toBeInstanceOf(ExportJobNotFoundError);
+    const aborted = new AbortController();
+    aborted.abort(new Error('caller gave up'));
+    await expect(typed.waitForExport('nobody', { signal: aborted.signal })).rejects.toThrow('caller gave up');
+    await expect(typed.waitForExport('nobody', { pollMs: 5, notFoundGraceMs: 20 })).rejects.toBeInstanceOf(ExportJobNotFoundError);
+    await gateway.waitForAsyncIdle();
   });
 
   it('validates the export range before invoking', async () => {

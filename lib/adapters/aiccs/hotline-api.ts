@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Credentials, CredentialsProvider } from '../../credentials/credentials';
 import { RetriesExhaustedError } from '../../errors/retry';
 import { AiccsCallError, classifyPopError, upstreamCodeError } from '../../errors/upstream';
+import type { OutageTracker } from '../../flow/outage';
 import type { RateLimiter } from '../../flow/rate-limiter';
 import { withRetry, type RetryDecision } from '../../flow/retry';
 import { aiccsRetryDecision } from './retry-policy';
@@ -37,6 +38,8 @@ export interface QueryPageOptions {
   stats?: CallStats;
   /** Every attempt, retries included, waits for a token; throttling slows it down. */
   limiter?: Pick<RateLimiter, 'acquire' | 'onThrottled'>;
+  /** The run's outage tracker (batch work): told of every answer and retryable failure; retries stop once it is exceeded. */
+  outage?: OutageTracker | undefined;
 }
 
 /** The port the core depends on: one HotlineSessionQuery page, retried. */
@@ -145,13 +148,21 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
 
   return {
     async queryPage(params, pageOptions) {
-      const { deadline, stats, signal } = pageOptions;
+      const { deadline, stats, signal, outage } = pageOptions;
       let attempts = 0;
+      const classify = options.retryPolicy ?? aiccsRetryDecision;
       try {
         return await withRetry(
-          () => {
+          async () => {
             attempts++;
-            return attempt(params, pageOptions);
+            try {
+              const page = await attempt(params, pageOptions);
+              outage?.succeeded();
+              return page;
+            } catch (error) {
+              if (outage && !signal?.aborted && classify(error).retry) outage.failed();
+              throw error;
+            }
           },
           {
             maxAttempts: options.maxAttempts,
@@ -159,7 +170,8 @@ export function createPopHotlineApi(options: PopHotlineApiOptions): HotlineSessi
             maxDelayMs: options.maxDelayMs ?? 2_000,
             deadline,
             // Once the deadline has aborted, another attempt cannot help.
-            classify: (error) => (signal?.aborted ? { retry: false } : (options.retryPolicy ?? aiccsRetryDecision)(error)),
+            classify: (error) => (signal?.aborted ? { retry: false } : classify(error)),
+            ...(outage ? { giveUp: () => outage.exceeded() } : {}),
             onRetry: () => {
               if (stats) stats.retries++;
             },

@@ -16,3 +16,12 @@ export function aiccsRetryDecision(error: unknown): RetryDecision {
       return { retry: false };
   }
 }
+
+/**
+ * Batch work (the export) retries what aiccsRetryDecision retries without an
+ * attempt count: until the call succeeds, the run's deadline comes, or the
+ * run's outage tracker says every request has failed for too long. Delays
+ * are capped exponential with full jitter; throttling also slows the whole
+ * run through the limiter. The query function keeps AICCS_MAX_ATTEMPTS.
+ */
+export const BATCH_RETRY = Object.freeze({ maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 10_000 });

@@ -100,7 +100,7 @@ async function runExporter(servers: Servers, hours: number, qps: number, concurr
   return JSON.parse(line) as RunResult;
 }
 
-export async function benchExportThroughput(qps = 40, records = 12_000, hours = 2) {
+export async function benchExportThroughput(qps = 40, records = 48_000, hours = 8) {
   const servers = await startServers(records, hours, 50);
   try {
     await servers.peak();

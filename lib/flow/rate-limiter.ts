@@ -1,11 +1,18 @@
 /**
- * A token bucket shared by every request of a run, so the run as a whole
- * stays under its share of the account's quota (AICCS_ACCOUNT_QPS). Its
- * burst is one token: in any one-second window a run starts at most
- * ratePerSecond + 1 requests, also right after an idle gap (a bucket holding
- * a second of tokens would let 2 × ratePerSecond through then). On throttling the rate
- * halves (down to a floor) and then recovers linearly: the budget is shared
- * with callers we cannot see.
+ * A sliding-window limiter shared by every request of a run, so the run as a
+ * whole stays under its share of the account's quota (AICCS_ACCOUNT_QPS).
+ *
+ * It remembers the last `slots = floor(rate)` start times and lets a request
+ * start only when the oldest of them is a whole window old: one second (more
+ * while the rate is cut) plus a small jitter slack. Any one second therefore sees at most
+ * `slots` starts, also right after an idle gap (a token bucket holding a
+ * second of tokens let 2 × rate through then), and requests that reach the
+ * server a little late still fall into separate seconds there. Unlike a
+ * one-token bucket, a timer that fires late costs nothing: the window is
+ * measured from the starts themselves, so the rate is kept.
+ *
+ * On throttling the rate is cut by 30 % (down to a floor) and then recovers
+ * linearly: the budget is shared with callers we cannot see.
  */
 export interface RateLimiter {
   /** Resolves when one request may start. */
@@ -18,8 +25,12 @@ export interface RateLimiter {
 
 export interface RateLimiterOptions {
   ratePerSecond: number;
-  /** Tokens that may accumulate while idle; default 1 (the peak-second rule: at most rate + burst in any second). */
-  burst?: number;
+  /**
+   * Slack added to every window, so that requests which start on time but
+   * reach the server up to this much later (event loop, sockets) still count
+   * in separate seconds there. Default 20 ms (2 % of the rate).
+   */
+  jitterMs?: number;
   /** Lowest rate after repeated throttling, as a fraction of ratePerSecond. */
   floorFraction?: number;
   /** Seconds to climb back from the floor to the full rate. */
@@ -30,35 +41,44 @@ export interface RateLimiterOptions {
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!(options.ratePerSecond > 0)) throw new RangeError(`Expected ratePerSecond > 0, got ${options.ratePerSecond}`);
+  const jitterMs = options.jitterMs ?? 20;
+  if (!(jitterMs >= 0)) throw new RangeError(`Expected jitterMs >= 0, got ${jitterMs}`);
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const max = options.ratePerSecond;
   const floor = Math.max(0.5, max * (options.floorFraction ?? 0.25));
   const recoveryPerMs = (max - floor) / ((options.recoverySeconds ?? 5) * 1000);
-  const burst = options.burst ?? 1;
+  // A fractional rate (a fanned-out range's share) keeps floor(rate) starts per second: never more than its share
+  // in any one second, at the cost of the fraction (13 of 13.33/s for a third of 40).
+  const slots = Math.max(1, Math.floor(max));
+  const ring: number[] = new Array(slots).fill(Number.NEGATIVE_INFINITY);
+  let oldest = 0;
   let rate = max;
-  let tokens = burst;
   let last = now();
+  let pausedUntil = Number.NEGATIVE_INFINITY;
   // Waiters are served in order so concurrent callers cannot starve each other.
   let queue: Promise<void> = Promise.resolve();
   let lastCut = Number.NEGATIVE_INFINITY;
 
-  const refill = () => {
+  const recover = () => {
     const current = now();
-    const elapsed = current - last;
+    rate = Math.min(max, rate + (current - last) * recoveryPerMs);
     last = current;
-    rate = Math.min(max, rate + elapsed * recoveryPerMs);
-    tokens = Math.min(burst, tokens + (elapsed * rate) / 1000);
   };
+  // Never shorter than a second: `slots` starts back to back must not meet the next `slots` within one second.
+  const windowMs = () => Math.max(1000, (slots * 1000) / rate) + jitterMs;
 
   const takeOne = async () => {
     for (;;) {
-      refill();
-      if (tokens >= 1) {
-        tokens -= 1;
+      recover();
+      const current = now();
+      const readyAt = Math.max(pausedUntil, (ring[oldest] as number) + windowMs());
+      if (current >= readyAt) {
+        ring[oldest] = current;
+        oldest = (oldest + 1) % slots;
         return;
       }
-      await sleep(Math.max(1, Math.ceil(((1 - tokens) * 1000) / rate)));
+      await sleep(Math.max(1, Math.ceil(readyAt - current)));
     }
   };
 
@@ -69,12 +89,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       return turn;
     },
     onThrottled() {
-      refill();
-      tokens = Math.min(tokens, 0);
+      recover();
       // Requests in flight together are throttled together: one congestion event, one cut.
       if (now() - lastCut < 1000) return;
       lastCut = now();
       rate = Math.max(floor, rate * 0.7);
+      // A pause of one request interval before anything else starts: the upstream asked us to slow down.
+      pausedUntil = now() + 1000 / rate;
     },
     get rate() {
       return rate;

@@ -20,24 +20,25 @@ function peakInAnySecond(starts: readonly number[]): number {
 }
 
 describe('createRateLimiter', () => {
-  it('holds the configured rate from the first request (burst of one token)', async () => {
+  it('holds the configured rate from the first request', async () => {
     const clock = virtualClock();
     const limiter = createRateLimiter({ ratePerSecond: 20, ...clock });
-    await limiter.acquire();
-    expect(clock.now()).toBe(0);
     for (let i = 0; i < 100; i++) await limiter.acquire();
-    // 100 more tokens at 20/s take 5 s.
-    expect(clock.now()).toBeGreaterThanOrEqual(4_990);
-    expect(clock.now()).toBeLessThanOrEqual(5_100);
+    // 100 starts at 20/s: five windows of 20, each 1 s plus the 20 ms jitter slack (the first starts at once).
+    expect(clock.now()).toBeGreaterThanOrEqual(4_000);
+    expect(clock.now()).toBeLessThanOrEqual(4_100);
+    await limiter.acquire();
+    expect(clock.now()).toBeGreaterThanOrEqual(5_000);
   });
 
   it.each([
-    { rate: 40, burst: undefined, allowed: 41 },
-    { rate: 7.5, burst: undefined, allowed: 8.5 },
-    { rate: 20, burst: 3, allowed: 23 },
-  ])('never starts more than rate + burst requests in any sliding one-second window, idle gaps included (rate $rate, burst $burst)', async ({ rate, burst, allowed }) => {
+    { rate: 40, allowed: 40 },
+    { rate: 7.5, allowed: 8.5 },
+    { rate: 40 / 3, allowed: 40 / 3 + 1 },
+    { rate: 13.9, allowed: 14.9 },
+  ])('never starts more than $allowed requests in any sliding one-second window, idle gaps included (rate $rate)', async ({ rate, allowed }) => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ ratePerSecond: rate, ...(burst === undefined ? {} : { burst }), ...clock });
+    const limiter = createRateLimiter({ ratePerSecond: rate, ...clock });
     const starts: number[] = [];
     // Work, idle gaps of different lengths, work again: a full bucket after a gap is where a one-second bucket doubled the rate.
     for (const gapMs of [0, 3_000, 700, 10_000, 1_000, 250]) {
@@ -50,27 +51,41 @@ describe('createRateLimiter', () => {
       );
     }
     expect(peakInAnySecond(starts)).toBeLessThanOrEqual(allowed);
-    // And the rate is really used: a 2.5-second stretch of work takes about 2.5 s, not more.
     expect(starts.length).toBe(6 * Math.ceil(rate * 2.5));
   });
 
-  it('a one-second bucket (the old default) fails the window check: it is visible to the window check (the check can fail)', async () => {
+  it('keeps a one-second window free of extra starts when requests reach the server up to the jitter slack late', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ ratePerSecond: 10, burst: 10, ...clock });
-    const starts: number[] = [];
-    await clock.sleep(5_000);
-    for (let i = 0; i < 20; i++) {
+    const limiter = createRateLimiter({ ratePerSecond: 40, ...clock });
+    const arrivals: number[] = [];
+    for (let i = 0; i < 400; i++) {
       await limiter.acquire();
-      starts.push(clock.now());
+      // Every other request is delayed on its way by up to 20 ms.
+      arrivals.push(clock.now() + (i % 2 === 0 ? 0 : 20));
     }
-    expect(peakInAnySecond(starts)).toBeGreaterThan(11);
+    expect(peakInAnySecond(arrivals)).toBeLessThanOrEqual(40);
+  });
+
+  it('keeps the rate when timers fire late (the window is measured from the starts)', async () => {
+    let time = 0;
+    // Every timer fires 3 ms late, as event-loop timers do under load.
+    const clock = { now: () => time, sleep: async (ms: number) => void (time += ms + 3) };
+    const limiter = createRateLimiter({ ratePerSecond: 40, ...clock });
+    for (let i = 0; i < 400; i++) await limiter.acquire();
+    // Ten windows of 40 at 1.02 s each, plus at most one late timer per window.
+    expect(time).toBeLessThanOrEqual(9 * 1_020 + 9 * 3);
+  });
+
+  it('the window check can fail: a doubled second is caught', () => {
+    const doubled = Array.from({ length: 80 }, (_, i) => i * 12.5);
+    expect(peakInAnySecond(doubled)).toBeGreaterThan(41);
   });
 
   it('serves concurrent callers without exceeding the rate', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ ratePerSecond: 10, burst: 1, ...clock });
+    const limiter = createRateLimiter({ ratePerSecond: 10, ...clock });
     await Promise.all(Array.from({ length: 50 }, () => limiter.acquire()));
-    expect(clock.now()).toBeGreaterThanOrEqual(4_900);
+    expect(clock.now()).toBeGreaterThanOrEqual(4_000);
   });
 
   it('cuts the rate by 30% per throttling event and recovers over time', async () => {
@@ -93,7 +108,8 @@ describe('createRateLimiter', () => {
     expect(limiter.rate).toBe(40);
   });
 
-  it('rejects a non-positive rate', () => {
+  it('rejects a non-positive rate and a negative jitter slack', () => {
     expect(() => createRateLimiter({ ratePerSecond: 0 })).toThrow(/ratePerSecond > 0/);
+    expect(() => createRateLimiter({ ratePerSecond: 1, jitterMs: -1 })).toThrow(/jitterMs >= 0/);
   });
 });

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Deadlines as AbortSignals, so a call in flight can be cancelled (or at
  * least no longer awaited) when the function's time is up.
@@ -5,7 +7,11 @@
 
 /** A signal that aborts at epoch ms `at` on the given clock (timer-based, so it never keeps the process alive). */
 export function signalAt(at: number, now: () => number = Date.now): AbortSignal {
-  return AbortSignal.timeout(Math.max(0, Math.ceil(at - now())));
+  const signal = AbortSignal.timeout(Math.max(0, Math.ceil(at - now())));
+  // One run's deadline is shared by every call in flight (pages, uploads, retries' sleeps): more than Node's
+  // default of 10 listeners is the design, not a leak, and each call removes its listener when it settles.
+  setMaxListeners(0, signal);
+  return signal;
 }
 
 /**

@@ -7,9 +7,11 @@
  * while the rate is cut) plus a small jitter slack. Any one second therefore sees at most
  * `slots` starts, also right after an idle gap (a token bucket holding a
  * second of tokens let 2 × rate through then), and requests that reach the
- * server a little late still fall into separate seconds there. Unlike a
- * one-token bucket, a timer that fires late costs nothing: the window is
- * measured from the starts themselves, so the rate is kept.
+ * server a little late still fall into separate seconds there. Starts are
+ * also kept at least 0.9 of an interval apart, so the window never fills in
+ * one burst. Unlike a one-token bucket, a timer that fires late costs
+ * nothing: the window is measured from the starts themselves, and the next
+ * starts catch up.
  *
  * On throttling the rate is cut by 30 % (down to a floor) and then recovers
  * linearly: the budget is shared with callers we cannot see.
@@ -39,6 +41,9 @@ export interface RateLimiterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The closest two starts may be, as a fraction of the interval at the current rate. */
+const MIN_SPACING = 0.9;
+
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!(options.ratePerSecond > 0)) throw new RangeError(`Expected ratePerSecond > 0, got ${options.ratePerSecond}`);
   const jitterMs = options.jitterMs ?? 20;
@@ -56,6 +61,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let rate = max;
   let last = now();
   let pausedUntil = Number.NEGATIVE_INFINITY;
+  let lastStart = Number.NEGATIVE_INFINITY;
   // Waiters are served in order so concurrent callers cannot starve each other.
   let queue: Promise<void> = Promise.resolve();
   let lastCut = Number.NEGATIVE_INFINITY;
@@ -72,8 +78,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     for (;;) {
       recover();
       const current = now();
-      const readyAt = Math.max(pausedUntil, (ring[oldest] as number) + windowMs());
+      // Starts are also kept apart (at least 0.9 of an interval): no bursts that a busy server would read as one
+      // second's worth arriving late together, yet a late timer is caught up within the window.
+      const readyAt = Math.max(pausedUntil, (ring[oldest] as number) + windowMs(), lastStart + (MIN_SPACING * 1000) / rate);
       if (current >= readyAt) {
+        lastStart = current;
         ring[oldest] = current;
         oldest = (oldest + 1) % slots;
         return;

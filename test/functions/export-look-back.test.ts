@@ -225,8 +225,11 @@ describe('the timer looks back (real handler, real ali-oss, AICCS emulator dev h
     const before = manifestOf('07');
     oss.setFaults({ match: (op, _bucket, key) => op === 'PutObject' && key.endsWith('hour=07/_manifest.json'), failNext: [{ status: 500, count: 50 }] });
     try {
-      const failed = await timerRun(at('2026-11-20T09:20:00Z')).catch((error: unknown) => error);
-      expect(failed).toBeInstanceOf(Error);
+      // OSS failures are retried until the run's deadline: a clock running 200× faster than real time reaches it in seconds.
+      const realStart = Date.now();
+      const failed = await timerRun(() => at('2026-11-20T09:20:00Z') + (Date.now() - realStart) * 200).catch((error: unknown) => error);
+      // The manifest write is retried until the deadline; then the run stops cleanly with the hour deferred (or fails).
+      if (!(failed instanceof Error)) expect((failed as ExportSummary).instances[0]?.lookBack?.deferred).toBeGreaterThanOrEqual(1);
     } finally {
       oss.setFaults({});
     }
